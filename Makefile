@@ -1,0 +1,50 @@
+# Ship or Skip: every task a developer, CI or an operator runs.
+# `make run` and `make test` bootstrap the virtual environment themselves.
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= shiporskip.settings.dev
+
+.PHONY: venv run test pytest lint format migrations-check lock clean
+
+venv: $(VENV)/.installed
+
+# Reinstall whenever the lock file changes; hashes make the install reproducible.
+$(VENV)/.installed: requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	touch $@
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loadseed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv lint migrations-check pytest
+
+# The suite alone; DATABASE_URL picks the database (SQLite when unset).
+pytest: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Recompile the hash-pinned lock files from the exact pins in pyproject.toml.
+lock:
+	$(PYTHON) -m pip install --quiet uv==0.13.9
+	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet -o requirements/prod.txt
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,30 @@
+"""The one Jinja2 environment for public pages and emails."""
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import Environment
+
+
+def url(viewname, *args, **kwargs):
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def absolute_url(path: str) -> str:
+    """A link that works outside the site: emails, feeds, canonical tags."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def environment(**options):
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "absolute_url": absolute_url,
+            "site_name": settings.SITE_NAME,
+        }
+    )
+    return env

@@ -1,0 +1,33 @@
+import pytest
+
+from comparisons.models import Comparison
+from tests.html import assert_in_order, text_of
+
+
+@pytest.mark.django_db
+def test_it_lists_the_published_comparisons_newest_first(client, seeded):
+    Comparison.objects.filter(tool_b__slug="smolvm").update(is_published=False)
+    text = text_of(client.get("/").content.decode())
+    claude = "Claude 4 API: Tool Use Streaming & Prompt Caching"
+    assert_in_order(
+        text,
+        [
+            f"{claude} vs Llama 4 Compact (12B)",
+            f"{claude} vs SmolAgents 2.0",
+            f"{claude} vs SmolLM3",
+            f"{claude} vs SmolVLM-3B",
+        ],
+    )
+    assert "vs smolvm" not in text
+    assert "SmolLM3 Ship 75% ship" in text
+
+
+@pytest.mark.django_db
+def test_the_home_page_runs_two_queries(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_empty_site_says_nothing_is_published(client):
+    assert "No comparisons are published yet." in text_of(client.get("/").content.decode())

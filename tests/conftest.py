@@ -1,0 +1,36 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def seeded(db):
+    """The five seed comparisons, loaded from fixtures/seed.json."""
+    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: Playwright's own browser downloads cannot work here.
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if CI:
+            pytest.fail(f"Chromium is required under CI=true but {CHROMIUM} is missing")
+        pytest.skip(f"Chromium not installed at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']} CI={CI}"

@@ -1,0 +1,60 @@
+"""Small factories: each makes one valid row, overridable by keyword."""
+
+import itertools
+
+from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool
+
+_counter = itertools.count(1)
+
+
+def make_category(**fields) -> Category:
+    n = next(_counter)
+    return Category.objects.create(**{"name": f"Category {n}", **fields})
+
+
+def make_tool(**fields) -> Tool:
+    n = next(_counter)
+    if "category" not in fields:
+        fields["category"] = make_category()
+    defaults = {
+        "name": f"Tool {n}",
+        "tagline": f"Tagline of tool {n}",
+        "description": f"Description of **tool {n}**.",
+        "entry_tier": Tool.EntryTier.FREE,
+        "pricing": "Free",
+        "is_published": True,
+    }
+    return Tool.objects.create(**{**defaults, **fields})
+
+
+def make_persona(**fields) -> Persona:
+    n = next(_counter)
+    defaults = {
+        "name": f"Persona {n}",
+        "slug": f"persona-{n}",
+        "position": n,
+        "motto": f"Motto {n}",
+        "lens": "Lens",
+        "excited_by": "Good things",
+        "tired_of": "Bad things",
+    }
+    return Persona.objects.create(**{**defaults, **fields})
+
+
+def make_take(tool, persona, **fields) -> Take:
+    defaults = {"score": 70, "call": Call.SHIP, "body": f"{persona.name} on {tool.name}."}
+    return Take.objects.create(tool=tool, persona=persona, **{**defaults, **fields})
+
+
+def make_vote(tool, visitor_key=None, call=Call.SHIP) -> CommunityVote:
+    return CommunityVote.objects.create(
+        tool=tool, visitor_key=visitor_key or f"visitor-{next(_counter)}", call=call
+    )
+
+
+def make_comparison(tool_a, tool_b, **fields):
+    from comparisons.models import Comparison
+
+    return Comparison.objects.create(
+        tool_a=tool_a, tool_b=tool_b, **{"is_published": True, **fields}
+    )

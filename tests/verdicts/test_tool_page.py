@@ -1,0 +1,89 @@
+import pytest
+from django.contrib.auth.models import User
+
+from tests.factories import make_comparison, make_persona, make_take, make_tool
+from tests.html import assert_in_order, text_of
+from verdicts.models import Call
+
+
+@pytest.mark.django_db
+def test_it_shows_the_card_every_take_and_the_comparisons(client, seeded):
+    response = client.get("/tools/smolvm/")
+    assert response.status_code == 200
+    text = text_of(response.content.decode())
+    assert_in_order(
+        text,
+        [
+            "smolvm",
+            "Sub-200ms microVMs for sandboxing AI coding agents safely",
+            "Ship",
+            "75%",
+            "Paid",
+            "Pricing",
+            "Open Source",
+            "Builder",
+            "80/100 · ship",
+            "Skeptic",
+            "45/100 · skip",
+            "Futurist",
+            "Creator",
+            "Compared with",
+            "Claude 4 API: Tool Use Streaming & Prompt Caching vs smolvm",
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_an_unknown_or_draft_tool_is_a_404_and_staff_preview_drafts(client):
+    draft = make_tool(is_published=False)
+    assert client.get("/tools/no-such-tool/").status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(User.objects.create_user("editor", is_staff=True))
+    assert "Draft preview" in client.get(draft.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("takes", [1, 6])
+def test_the_tool_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, takes):
+    tool = make_tool()
+    for _ in range(takes):
+        make_take(tool, make_persona())
+        make_comparison(tool, make_tool())
+    with django_assert_num_queries(3):
+        assert client.get(tool.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_tool_without_takes_says_so(client):
+    tool = make_tool()
+    text = text_of(client.get(tool.get_absolute_url()).content.decode())
+    assert "No panel yet" in text
+    assert "No panel takes yet." in text
+    assert "Not in a comparison yet." in text
+
+
+@pytest.mark.django_db
+def test_the_reviewer_page_shows_the_lens_and_every_published_verdict(client):
+    persona = make_persona(name="Skeptic", slug="skeptic", lens="Who already does this?")
+    make_take(make_tool(name="Shown Tool"), persona, score=45, call=Call.SKIP)
+    make_take(make_tool(name="Unscored Tool"), persona, score=None)
+    make_take(make_tool(name="Hidden Draft", is_published=False), persona)
+    text = text_of(client.get("/reviewers/skeptic/").content.decode())
+    assert_in_order(
+        text, ["Skeptic", "Who already does this?", "Shown Tool", "45/100 · skip", "Unscored Tool"]
+    )
+    assert "Unscored · ship" in text
+    assert "Hidden Draft" not in text
+    assert client.get("/reviewers/nobody/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("takes", [1, 8])
+def test_the_reviewer_page_runs_a_constant_number_of_queries(
+    client, django_assert_num_queries, takes
+):
+    persona = make_persona()
+    for _ in range(takes):
+        make_take(make_tool(), persona)
+    with django_assert_num_queries(2):
+        assert client.get(persona.get_absolute_url()).status_code == 200

@@ -1,0 +1,209 @@
+"""The verdict domain: categories, tools, the reviewer panel, their takes and
+readers' community votes."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+
+from verdicts.markdown import render_markdown
+from verdicts.verdict import CommunityTally, PanelTally
+
+
+class Call(models.TextChoices):
+    """A ship/skip call, by a reviewer or a reader."""
+
+    SHIP = "ship", "Ship"
+    SKIP = "skip", "Skip"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in URLs; lowercase.")
+    description = models.TextField(blank=True, help_text="One or two sentences for readers.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class ToolQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Readers see published tools; staff also preview drafts on the site."""
+        return self if user.is_staff else self.published()
+
+    def with_panel_counts(self):
+        """Annotate panel_ship / panel_skip so a list of tools costs one query."""
+        return self.annotate(
+            panel_ship=Count("takes", filter=Q(takes__call=Call.SHIP)),
+            panel_skip=Count("takes", filter=Q(takes__call=Call.SKIP)),
+        )
+
+
+class Tool(models.Model):
+    class EntryTier(models.TextChoices):
+        FREE = "free", "Free"
+        FREEMIUM = "freemium", "Freemium"
+        PAID = "paid", "Paid"
+        ENTERPRISE = "enterprise", "Enterprise"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=140, unique=True, help_text="Filled from the name when left empty."
+    )
+    logo_initial = models.CharField(
+        max_length=2, blank=True, help_text="One or two letters on the card; the name's first."
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tools")
+    tagline = models.CharField(
+        max_length=200, help_text="The one-line 'Best for' read shown on cards and tables."
+    )
+    description = models.TextField(help_text="Markdown. What the tool is, for readers.")
+    description_html = models.TextField(editable=False, default="")
+    entry_tier = models.CharField(
+        max_length=12, choices=EntryTier.choices, help_text="The cheapest way in."
+    )
+    pricing = models.TextField(
+        blank=True, help_text="The pricing read, as in the decision table. Empty when unknown."
+    )
+    website = models.URLField(blank=True)
+    is_published = models.BooleanField(
+        default=False, help_text="Readers see the tool only once it is published."
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    # Community votes counted on the row, kept in step by CommunityVote.cast(), so
+    # every page reads a tally without counting a million vote rows.
+    community_ship_votes = models.PositiveIntegerField(default=0, editable=False)
+    community_skip_votes = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ToolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        if not self.logo_initial:
+            self.logo_initial = self.name[:1].upper()
+        self.description_html = render_markdown(self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("verdicts:tool", args=[self.slug])
+
+    @property
+    def is_live(self) -> bool:
+        return self.is_published and self.published_at <= timezone.now()
+
+    @cached_property
+    def panel(self) -> PanelTally:
+        """From annotations when the queryset has them, else from prefetched takes."""
+        if hasattr(self, "panel_ship"):
+            return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
+        calls = [take.call for take in self.takes.all()]
+        return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+
+    @cached_property
+    def community(self) -> CommunityTally:
+        return CommunityTally(ship=self.community_ship_votes, skip=self.community_skip_votes)
+
+
+class Persona(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(
+        unique=True, help_text="Order on every page: lower comes first."
+    )
+    motto = models.CharField(max_length=160, help_text="One line in the persona's own voice.")
+    lens = models.TextField(help_text="The question this persona judges every tool by.")
+    excited_by = models.TextField(help_text="What makes this persona say ship.")
+    tired_of = models.TextField(help_text="What makes this persona say skip.")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("verdicts:reviewer", args=[self.slug])
+
+
+class Take(models.Model):
+    """One persona's scored verdict on one tool."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="takes")
+    persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="takes")
+    score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="0 to 100. Leave empty when the reviewer gave no score: never guess one.",
+    )
+    call = models.CharField(max_length=4, choices=Call.choices)
+    body = models.TextField(help_text="Markdown. The take, in the persona's voice.")
+    body_html = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["persona__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "persona"], name="one_take_per_persona_tool"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="take_score_0_to_100",
+            ),
+            models.CheckConstraint(condition=Q(call__in=Call.values), name="take_call_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.persona} on {self.tool}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def score_label(self) -> str:
+        return "Unscored" if self.score is None else f"{self.score}/100"
+
+
+class CommunityVote(models.Model):
+    """A reader's ship/skip on a tool: one per visitor and tool, changeable."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="community_votes")
+    call = models.CharField(max_length=4, choices=Call.choices)
+    visitor_key = models.CharField(max_length=64, help_text="The reader's signed cookie id.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # Also the index for "this reader's vote on this tool".
+            models.UniqueConstraint(fields=["tool", "visitor_key"], name="one_vote_per_visitor"),
+            models.CheckConstraint(condition=Q(call__in=Call.values), name="vote_call_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_call_display()} on {self.tool_id} by {self.visitor_key[:8]}…"

@@ -1,0 +1,94 @@
+"""The verdict arithmetic, in one place.
+
+Pages, JSON, emails and the admin all read panel and community figures from
+these two small value objects, so a number can never differ between them.
+"""
+
+from dataclasses import dataclass
+
+
+def _percent(part: int, whole: int) -> int:
+    # Round half up (87.5 -> 88): Python's round() would give banker's rounding.
+    return (part * 200 + whole) // (whole * 2)
+
+
+@dataclass(frozen=True)
+class PanelTally:
+    """The reviewer panel on one tool: how many takes say ship and skip."""
+
+    ship: int
+    skip: int
+
+    SHIP = "Ship"
+    SKIP = "Skip"
+    SPLIT = "Split"
+    NONE = "No panel yet"
+
+    @property
+    def total(self) -> int:
+        return self.ship + self.skip
+
+    @property
+    def ship_percent(self) -> int | None:
+        """Ship takes over all takes, rounded; None when nobody has reviewed it."""
+        return _percent(self.ship, self.total) if self.total else None
+
+    @property
+    def verdict(self) -> str:
+        if not self.total:
+            return self.NONE
+        if self.ship > self.skip:
+            return self.SHIP
+        if self.ship < self.skip:
+            return self.SKIP
+        return self.SPLIT
+
+    @property
+    def verdict_key(self) -> str:
+        """A stable lowercase key for styling and filtering: ship, skip, split, none."""
+        return {self.SHIP: "ship", self.SKIP: "skip", self.SPLIT: "split"}.get(self.verdict, "none")
+
+    @property
+    def counts_label(self) -> str:
+        return f"{self.ship} ship / {self.skip} skip"
+
+    @property
+    def summary(self) -> str:
+        """The decision-table line, e.g. "Ship · 3 ship / 1 skip"."""
+        if not self.total:
+            return self.NONE
+        return f"{self.verdict} · {self.counts_label}"
+
+    @property
+    def percent_label(self) -> str:
+        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
+
+
+@dataclass(frozen=True)
+class CommunityTally:
+    """Readers' ship/skip votes on one tool."""
+
+    ship: int
+    skip: int
+
+    NONE = "No community votes yet"
+
+    @property
+    def total(self) -> int:
+        return self.ship + self.skip
+
+    @property
+    def ship_percent(self) -> int | None:
+        return _percent(self.ship, self.total) if self.total else None
+
+    @property
+    def percent_label(self) -> str:
+        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
+
+    @property
+    def summary(self) -> str:
+        """e.g. "64% ship · 25 votes", or "No community votes yet"."""
+        if not self.total:
+            return self.NONE
+        noun = "vote" if self.total == 1 else "votes"
+        return f"{self.ship_percent}% ship · {self.total} {noun}"
