@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import Environment
+from jinja2 import Environment, select_autoescape
+
+from pagecache.holes import csrf_hole, vote_mine_hole, vote_pressed_hole
 
 
 def url(viewname, *args, **kwargs):
@@ -16,6 +18,10 @@ def absolute_url(path: str) -> str:
 
 
 def environment(**options):
+    # HTML (and SVG, XML) escaped; plain-text email bodies (.txt) left as written.
+    options["autoescape"] = select_autoescape(
+        enabled_extensions=(), disabled_extensions=("txt",), default_for_string=True, default=True
+    )
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
@@ -25,6 +31,10 @@ def environment(**options):
             "url": url,
             "absolute_url": absolute_url,
             "site_name": settings.SITE_NAME,
+            # Reader holes instead of csrf_input: pages stay shareable in the cache.
+            "csrf_hole": csrf_hole,
+            "vote_mine_hole": vote_mine_hole,
+            "vote_pressed_hole": vote_pressed_hole,
         }
     )
     return env

@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("verdicts.urls")),
     path("", include("comparisons.urls")),
+    path("", include("newsletter.urls")),
 ]

@@ -2,8 +2,8 @@
 readers' community votes."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Count, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -189,6 +189,58 @@ class Take(models.Model):
         return "Unscored" if self.score is None else f"{self.score}/100"
 
 
+class CommunityVoteQuerySet(models.QuerySet):
+    def cast(self, tool: Tool, visitor_key: str, call: str) -> CommunityTally:
+        """Record a reader's call on a tool and return the tool's new tally.
+
+        One vote per reader and tool: voting again changes the call, never adds a
+        vote. The row and the tool's counters change in one transaction (IMMEDIATE
+        on SQLite, so concurrent writers queue instead of failing); counters move
+        with F() expressions so no concurrent vote is lost.
+        """
+        if call not in Call.values:
+            raise ValueError(f"not a call: {call!r}")
+        counter = {Call.SHIP: "community_ship_votes", Call.SKIP: "community_skip_votes"}
+        with transaction.atomic():
+            previous = (
+                self.select_for_update()
+                .filter(tool=tool, visitor_key=visitor_key)
+                .values_list("call", flat=True)
+                .first()
+            )
+            if previous is None:
+                try:
+                    with transaction.atomic():
+                        self.create(tool=tool, visitor_key=visitor_key, call=call)
+                except IntegrityError:
+                    # The same reader's concurrent first vote won (PostgreSQL); retry as a change.
+                    return self.cast(tool, visitor_key, call)
+                Tool.objects.filter(pk=tool.pk).update(**{counter[call]: F(counter[call]) + 1})
+            elif previous != call:
+                self.filter(tool=tool, visitor_key=visitor_key).update(
+                    call=call, updated_at=timezone.now()
+                )
+                Tool.objects.filter(pk=tool.pk).update(
+                    **{
+                        counter[call]: F(counter[call]) + 1,
+                        counter[previous]: F(counter[previous]) - 1,
+                    }
+                )
+            ship, skip = Tool.objects.filter(pk=tool.pk).values_list(
+                "community_ship_votes", "community_skip_votes"
+            )[0]
+        return CommunityTally(ship=ship, skip=skip)
+
+    def recount(self, tool: Tool) -> CommunityTally:
+        """Rebuild a tool's counters from the vote rows (for repairs and checks)."""
+        counts = dict(self.filter(tool=tool).values_list("call").annotate(n=Count("pk")).order_by())
+        tally = CommunityTally(ship=counts.get(Call.SHIP, 0), skip=counts.get(Call.SKIP, 0))
+        Tool.objects.filter(pk=tool.pk).update(
+            community_ship_votes=tally.ship, community_skip_votes=tally.skip
+        )
+        return tally
+
+
 class CommunityVote(models.Model):
     """A reader's ship/skip on a tool: one per visitor and tool, changeable."""
 
@@ -197,6 +249,8 @@ class CommunityVote(models.Model):
     visitor_key = models.CharField(max_length=64, help_text="The reader's signed cookie id.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommunityVoteQuerySet.as_manager()
 
     class Meta:
         constraints = [

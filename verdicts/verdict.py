@@ -85,6 +85,15 @@ class CommunityTally:
     def percent_label(self) -> str:
         return "—" if self.ship_percent is None else f"{self.ship_percent}%"
 
+    def as_dict(self) -> dict:
+        return {
+            "ship": self.ship,
+            "skip": self.skip,
+            "total": self.total,
+            "ship_percent": self.ship_percent,
+            "summary": self.summary,
+        }
+
     @property
     def summary(self) -> str:
         """e.g. "64% ship · 25 votes", or "No community votes yet"."""

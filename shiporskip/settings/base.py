@@ -17,6 +17,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 SITE_NAME = "Ship or Skip"
 
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0 when
+# gunicorn faces readers directly. Used to find a reader's address for rate limits.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -27,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "verdicts",
     "comparisons",
+    "newsletter",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -35,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "pagecache.middleware.ReaderHolesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -101,6 +108,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Our own 403 page for a missing or stale CSRF token (also answers JSON).
+CSRF_FAILURE_VIEW = "shiporskip.views.csrf_failure"
+
+# Readers' actions: "N/S" means N events per S seconds.
+VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/60")  # votes per IP address
+SUBSCRIBE_RATE_LIMIT = env_str("SUBSCRIBE_RATE_LIMIT", "10/3600")  # sign-ups per IP address
+CONFIRMATION_EMAIL_RATE_LIMIT = env_str("CONFIRMATION_EMAIL_RATE_LIMIT", "3/3600")  # per address
+# How long a newsletter confirmation link stays valid.
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -1,0 +1,15 @@
+"""Site-wide views that belong to no single app."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+def csrf_failure(request, reason=""):
+    """403 for a missing or stale CSRF token, in our page design (or JSON)."""
+    message = (
+        "Your form expired or came from another site, so we did not act on it. "
+        "Reload the page and try again."
+    )
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": message}, status=403)
+    return render(request, "403_csrf.html", {"message": message}, status=403)

@@ -1,0 +1,167 @@
+/* Ship or Skip: progressive enhancement only. Every page reads, votes and
+   subscribes without this file; with it, votes update in place and bookmarks
+   (kept in localStorage on this device) work. */
+(function () {
+  "use strict";
+
+  var STORE = "sos:bookmarks";
+
+  function readBookmarks() {
+    try {
+      var list = JSON.parse(window.localStorage.getItem(STORE) || "[]");
+      return Array.isArray(list) ? list.filter(function (b) { return b && b.slug; }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function writeBookmarks(list) {
+    try {
+      window.localStorage.setItem(STORE, JSON.stringify(list));
+    } catch (e) { /* storage full or disabled: bookmarks simply do not persist */ }
+  }
+
+  function isBookmarked(slug) {
+    return readBookmarks().some(function (b) { return b.slug === slug; });
+  }
+
+  function toggleBookmark(slug, name, url) {
+    var list = readBookmarks();
+    var kept = list.filter(function (b) { return b.slug !== slug; });
+    if (kept.length === list.length) kept.push({ slug: slug, name: name, url: url });
+    writeBookmarks(kept);
+  }
+
+  function removeBookmark(slug) {
+    writeBookmarks(readBookmarks().filter(function (b) { return b.slug !== slug; }));
+  }
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function renderPanel() {
+    var panel = document.querySelector("[data-bookmarks-panel]");
+    if (!panel) return;
+    var list = readBookmarks();
+    panel.textContent = "";
+    if (!list.length) {
+      panel.appendChild(el("p", "No bookmarks yet", { "class": "bookmarks-panel__empty" }));
+      panel.appendChild(el("p", "Bookmark tools to save them for later", { "class": "muted small" }));
+      return;
+    }
+    var ul = el("ul", "", { "class": "link-list" });
+    list.forEach(function (b) {
+      var li = el("li");
+      li.appendChild(el("a", b.name || b.slug, { href: b.url || "/tools/" + b.slug + "/" }));
+      ul.appendChild(li);
+    });
+    panel.appendChild(ul);
+  }
+
+  function syncButtons() {
+    document.querySelectorAll("[data-bookmark]").forEach(function (button) {
+      var on = isBookmarked(button.dataset.bookmark);
+      button.hidden = false;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.querySelector("[data-bookmark-label]").textContent = on ? "Bookmarked" : "Bookmark";
+    });
+  }
+
+  function bookmarksPage() {
+    var page = document.querySelector("[data-bookmarks-page]");
+    if (!page) return;
+    var saved = readBookmarks().map(function (b) { return b.slug; }).join(",");
+    var params = new URLSearchParams(window.location.search);
+    var shown = params.get("tools") || "";
+    if (saved !== shown) {
+      // The server renders the list with today's verdicts; ask it for ours.
+      window.location.replace(saved ? "?tools=" + encodeURIComponent(saved) : window.location.pathname);
+      return;
+    }
+    page.querySelectorAll("[data-bookmark-remove]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        removeBookmark(button.dataset.bookmarkRemove);
+        var item = button.closest("[data-bookmark-item]");
+        if (item) item.remove();
+        var left = readBookmarks().map(function (b) { return b.slug; }).join(",");
+        window.history.replaceState(null, "", left ? "?tools=" + encodeURIComponent(left) : window.location.pathname);
+        if (!page.querySelector("[data-bookmark-item]")) {
+          page.querySelector("[data-bookmarks-empty]").hidden = false;
+        }
+        renderPanel();
+      });
+    });
+  }
+
+  function showVote(form, result) {
+    var slug = result.tool;
+    form.querySelectorAll("button[name=verdict]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.value === result.your_vote ? "true" : "false");
+    });
+    var slot = form.querySelector("[data-vote-mine-slot]");
+    slot.textContent = "";
+    var mine = el("p", "", { "class": "vote__mine", "data-vote-mine": "" });
+    mine.appendChild(document.createTextNode("You said "));
+    mine.appendChild(el("strong", result.your_vote === "ship" ? "Ship" : "Skip"));
+    mine.appendChild(document.createTextNode(" · "));
+    mine.appendChild(el("a", "change", { href: "#vote-" + slug }));
+    slot.appendChild(mine);
+    var community = result.community;
+    document.querySelectorAll("[data-community-percent='" + slug + "']").forEach(function (node) {
+      node.textContent = community.ship_percent === null ? "—" : community.ship_percent + "%";
+    });
+    var summary = form.querySelector("[data-tally-summary]");
+    summary.textContent = "";
+    summary.appendChild(el("span", "Community: ", { "class": "visually-hidden" }));
+    summary.appendChild(document.createTextNode(community.summary));
+    var bar = form.querySelector("[data-tally-bar]");
+    bar.value = community.ship_percent || 0;
+    bar.hidden = !community.total;
+  }
+
+  function enhanceVotes() {
+    document.querySelectorAll("[data-vote-form]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var submitter = event.submitter;
+        if (!submitter || !window.fetch) return;  // fall back to the plain form post
+        event.preventDefault();
+        var data = new FormData(form);
+        data.set("verdict", submitter.value);
+        var error = form.querySelector("[data-vote-error]");
+        fetch(form.action, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { "Accept": "application/json" }
+        }).then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        }).then(function (reply) {
+          if (!reply.ok) throw new Error(reply.body.error || "Your vote was not counted.");
+          error.hidden = true;
+          showVote(form, reply.body);
+        }).catch(function (e) {
+          error.textContent = e.message || "Your vote was not counted. Please try again.";
+          error.hidden = false;
+        });
+      });
+    });
+  }
+
+  document.querySelectorAll("[data-nojs]").forEach(function (node) { node.hidden = true; });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-bookmark]");
+    if (!button) return;
+    toggleBookmark(button.dataset.bookmark, button.dataset.name, button.dataset.url);
+    syncButtons();
+    renderPanel();
+  });
+  syncButtons();
+  renderPanel();
+  bookmarksPage();
+  enhanceVotes();
+})();
