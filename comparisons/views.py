@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from comparisons.models import Comparison
 from comparisons.scorecard import build_scorecard
+from pagecache.decorators import cached_page
 from verdicts.models import Take, Tool
 
 
@@ -30,6 +31,7 @@ def _comparison_for_page(request, pair: str) -> Comparison:
     return comparison
 
 
+@cached_page
 def compare(request, pair):
     comparison = _comparison_for_page(request, pair)
     if pair != comparison.canonical_slug:
@@ -60,6 +62,7 @@ def _published_comparisons_with_panels(request):
     return comparisons, panels
 
 
+@cached_page
 def home(request):
     comparisons, panels = _published_comparisons_with_panels(request)
     return render(request, "comparisons/home.html", {"comparisons": comparisons, "panels": panels})

@@ -49,10 +49,15 @@ def _you_said(slug: str, call: str) -> str:
     )
 
 
-def fill_reader_holes(request, html: str) -> str:
-    """Replace every marker with this reader's value; at most one query."""
+def fill_reader_holes(request, html: str) -> tuple[str, str]:
+    """Replace every marker with this reader's value; at most one query.
+
+    Returns the page and a short description of what was personal in it (the
+    reader's votes), for the ETag: the CSRF token changes its mask on every
+    response without changing its meaning, so it does not count.
+    """
     if "<sos-hole" not in html:
-        return html
+        return html, ""
     slugs = {m.group(2) for m in _HOLE.finditer(html) if m.group(1) != "csrf"}
     votes = _readers_votes(request, slugs)
     token = None
@@ -67,4 +72,4 @@ def fill_reader_holes(request, html: str) -> str:
             return _you_said(slug, votes[slug]) if slug in votes else ""
         return "true" if votes.get(slug) == call else "false"
 
-    return _HOLE.sub(value, html)
+    return _HOLE.sub(value, html), repr(sorted(votes.items()))

@@ -1,4 +1,9 @@
-"""Fills reader holes in every HTML response, cached or freshly rendered."""
+"""Fills reader holes in every HTML response, cached or freshly rendered, and
+gives pages an ETag so a returning browser gets a 304."""
+
+import hashlib
+
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from pagecache.holes import fill_reader_holes
 
@@ -16,8 +21,15 @@ class ReaderHolesMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and b"<sos-hole" in response.content
         ):
-            html = fill_reader_holes(request, response.content.decode(response.charset))
+            shared = response.content
+            html, personal = fill_reader_holes(request, shared.decode(response.charset))
             response.content = html.encode(response.charset)
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
+            if request.method in ("GET", "HEAD") and response.status_code == 200:
+                digest = hashlib.sha256(shared + personal.encode()).hexdigest()[:32]
+                response["ETag"] = f'W/"{digest}"'
+            # Per-reader bits inside: browsers may keep it, but must revalidate.
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
         return response

@@ -52,3 +52,9 @@ def assert_in_order(text: str, fragments: list[str]):
             f"{fragment!r} missing after position {position}: {text[position : position + 300]!r}"
         )
         position = found + len(fragment)
+
+
+def without_csrf(content: bytes | str) -> str:
+    """A page with its CSRF token values blanked: they are re-masked on every response."""
+    html = content.decode() if isinstance(content, bytes) else content
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 from verdicts.markdown import render_markdown
+from verdicts.signals import vote_cast
 from verdicts.verdict import CommunityTally, PanelTally
 
 
@@ -229,6 +230,7 @@ class CommunityVoteQuerySet(models.QuerySet):
             ship, skip = Tool.objects.filter(pk=tool.pk).values_list(
                 "community_ship_votes", "community_skip_votes"
             )[0]
+            vote_cast.send(sender=Tool, tool_id=tool.pk, call=call)
         return CommunityTally(ship=ship, skip=skip)
 
     def recount(self, tool: Tool) -> CommunityTally:

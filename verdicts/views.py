@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from comparisons.models import Comparison
+from pagecache.decorators import cached_page
 from shiporskip import ratelimit
 from verdicts.models import Call, CommunityVote, Persona, Take, Tool
 from verdicts.visitors import new_visitor_key, remember_visitor, visitor_key
@@ -27,6 +28,7 @@ def _tool_for_page(request, slug: str) -> Tool:
     return get_object_or_404(tools, slug=slug)
 
 
+@cached_page
 def tool_page(request, slug):
     tool = _tool_for_page(request, slug)
     comparisons = (
@@ -37,6 +39,7 @@ def tool_page(request, slug):
     return render(request, "verdicts/tool.html", {"tool": tool, "comparisons": comparisons})
 
 
+@cached_page
 def reviewer_page(request, slug):
     persona = get_object_or_404(Persona, slug=slug)
     takes = (
@@ -92,6 +95,7 @@ def vote(request, slug):
     return response
 
 
+@cached_page
 def bookmarks_page(request):
     """Saved tools live in the reader's browser; the script asks for them by slug."""
     slugs = [s for s in request.GET.get("tools", "").split(",") if s][:MAX_BOOKMARKS]

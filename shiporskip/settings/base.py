@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers 304 when the ETag our page middleware sets is the browser's.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +113,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Our own 403 page for a missing or stale CSRF token (also answers JSON).
 CSRF_FAILURE_VIEW = "shiporskip.views.csrf_failure"
+
+# Public pages are cached whole (see pagecache); editors' saves and votes retire
+# them at once, so this only bounds how long an unvisited page occupies the cache.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 # Readers' actions: "N/S" means N events per S seconds.
 VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/60")  # votes per IP address

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from comparisons.models import Comparison
 from tests.factories import make_comparison, make_persona, make_take, make_tool
-from tests.html import assert_in_order, region, text_of
+from tests.html import assert_in_order, region, text_of, without_csrf
 from tests.seed_pages import seed_pages
 
 SEEDS = seed_pages()
@@ -145,9 +145,13 @@ def test_the_page_runs_the_same_queries_with_2_or_12_personas(
     client, django_assert_num_queries, personas
 ):
     comparison = _comparison_with_personas(personas)
-    with django_assert_num_queries(3):
+    # The content version, then the comparison with its tools and both tools' takes.
+    with django_assert_num_queries(4):
         response = client.get(comparison.get_absolute_url())
     assert response.status_code == 200
+    with django_assert_num_queries(1):  # cached: only the content version
+        again = client.get(comparison.get_absolute_url())
+    assert without_csrf(again.content) == without_csrf(response.content)
     html = response.content.decode()
     assert len(re.findall(r'class="take take--(?:ship|skip)"', html)) == personas + personas // 2
     assert text_of(response.content.decode()).count("No panel take") == personas - personas // 2

@@ -1,0 +1,27 @@
+"""What retires cached pages: any save or delete an editor makes, and votes."""
+
+from django.db.models.signals import post_delete, post_save
+
+from pagecache.models import bump_version
+
+
+def _changed(sender, **kwargs):
+    # Runs inside the change's own transaction: readers see the new version
+    # exactly when they can see the new data, never one without the other.
+    bump_version()
+
+
+def content_models():
+    from comparisons.models import Comparison
+    from verdicts.models import Category, Persona, Take, Tool
+
+    return [Category, Tool, Persona, Take, Comparison]
+
+
+def connect():
+    from verdicts.signals import vote_cast
+
+    for model in content_models():
+        post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
+    vote_cast.connect(_changed, dispatch_uid="pagecache-vote")

@@ -1,0 +1,99 @@
+"""Public pages are cached whole, yet every save, vote and reader stays exact."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from comparisons.models import Comparison
+from tests.html import text_of, without_csrf
+from verdicts.models import Take, Tool
+
+COMPARE = "/compare/claude-4-api-tool-use-streaming-prompt-caching-vs-smolvm/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editors_save_is_visible_at_once(seeded, django_assert_num_queries):
+    client = Client()
+    client.get(COMPARE)
+    with django_assert_num_queries(1):
+        client.get(COMPARE)
+    tool = Tool.objects.get(slug="smolvm")
+    tool.tagline = "Hardware-isolated sandboxes in 200 ms"
+    tool.save()
+    assert "Hardware-isolated sandboxes in 200 ms" in text_of(client.get(COMPARE).content.decode())
+    take = Take.objects.get(tool=tool, persona__name="Skeptic")
+    take.body = "Changed my mind: ship it."
+    take.call = "ship"
+    take.save()
+    text = text_of(client.get(COMPARE).content.decode())
+    assert "Changed my mind: ship it." in text
+    assert "Ship · 4 ship / 0 skip" in text
+    Comparison.objects.get(tool_b=tool).delete()
+    assert client.get(COMPARE).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_vote_is_visible_at_once_to_other_readers(seeded):
+    reader = Client()
+    assert "No community votes yet" in text_of(reader.get(COMPARE).content.decode())
+    Client().post("/tools/smolvm/vote/", {"verdict": "skip"})
+    assert "0% ship · 1 vote" in text_of(reader.get(COMPARE).content.decode())
+
+
+@pytest.mark.django_db
+def test_readers_share_the_cached_page_but_see_their_own_votes(seeded):
+    shipper, skipper, newcomer = Client(), Client(), Client()
+    shipper.post("/tools/smolvm/vote/", {"verdict": "ship"})
+    skipper.post("/tools/smolvm/vote/", {"verdict": "skip"})
+    assert "You said Ship" in text_of(shipper.get(COMPARE).content.decode())
+    assert "You said Skip" in text_of(skipper.get(COMPARE).content.decode())
+    newcomer_page = newcomer.get(COMPARE).content.decode()
+    assert "You said" not in text_of(newcomer_page)
+    assert "<sos-hole" not in newcomer_page
+
+
+@pytest.mark.django_db
+def test_each_reader_gets_a_working_csrf_token_from_the_cached_page(seeded):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(COMPARE)
+    page = second.get(COMPARE)  # served from the cache
+    token = page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert second.cookies["csrftoken"].value
+    response = second.post("/tools/smolvm/vote/", {"verdict": "ship", "csrfmiddlewaretoken": token})
+    assert response.status_code == 303
+
+
+@pytest.mark.django_db
+def test_staff_previews_are_never_served_to_readers(seeded):
+    Comparison.objects.filter(tool_b__slug="smolvm").update(is_published=False)
+    staff = Client()
+    staff.force_login(User.objects.create_user("editor", is_staff=True))
+    assert "Draft preview" in staff.get(COMPARE).content.decode()
+    assert Client().get(COMPARE).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_repeated_get_with_the_etag_is_a_304(seeded):
+    client = Client()
+    first = client.get(COMPARE)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    assert "Cookie" in first["Vary"]
+    again = client.get(COMPARE, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    Client().post("/tools/smolvm/vote/", {"verdict": "ship"})
+    changed = client.get(COMPARE, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+@pytest.mark.django_db
+def test_the_etag_differs_between_readers_with_different_votes(seeded):
+    voter, reader = Client(), Client()
+    voter.post("/tools/claude-4-api-tool-use-streaming-prompt-caching/vote/", {"verdict": "ship"})
+    a, b = voter.get(COMPARE), reader.get(COMPARE)
+    assert without_csrf(a.content) != without_csrf(b.content)
+    assert a["ETag"] != b["ETag"]
+    assert reader.get(COMPARE, headers={"If-None-Match": a["ETag"]}).status_code == 200
