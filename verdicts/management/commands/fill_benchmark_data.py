@@ -1,0 +1,155 @@
+"""Fill the database to benchmark scale: tools, takes, comparisons and votes.
+
+Bulk inserts through executemany, batched, so a million votes take a minute or
+two on SQLite instead of an hour of ORM saves. Rows are marked with a slug
+prefix ("bench-") so they can be told apart from editors' data.
+"""
+
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from comparisons.models import Comparison
+from pagecache.models import bump_version
+from verdicts.markdown import render_markdown
+from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool
+
+BATCH = 5000
+WORDS = (
+    "agent cache stream latency model vector sandbox pipeline eval prompt token "
+    "context retrieval deploy edge open weights license pricing runtime workflow"
+).split()
+
+
+def _sentence(rng, n=14):
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def _insert(table, columns, rows):
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+
+
+class Command(BaseCommand):
+    help = "Add benchmark-scale data: 10,000 tools, 60,000 takes, 1,000,000 votes by default."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tools", type=int, default=10_000)
+        parser.add_argument("--votes", type=int, default=1_000_000)
+        parser.add_argument("--comparisons", type=int, default=5_000)
+        parser.add_argument("--categories", type=int, default=20)
+        parser.add_argument("--seed", type=int, default=8)
+
+    def handle(self, *args, tools, votes, comparisons, categories, seed, **options):
+        personas = list(Persona.objects.order_by("position"))
+        if not personas:
+            raise CommandError("No personas: load the seed fixtures first (manage.py loadseed).")
+        if Tool.objects.filter(slug__startswith="bench-").exists():
+            raise CommandError("Benchmark data is already here.")
+        rng = random.Random(seed)
+        started = time.monotonic()
+        now = timezone.now()
+        with transaction.atomic():
+            category_ids = self._categories(categories)
+            tool_ids = self._tools(rng, tools, category_ids, now)
+            takes = self._takes(rng, tool_ids, personas, now)
+            pairs = self._comparisons(rng, tool_ids, comparisons, now)
+            tallies = self._votes(rng, tool_ids, votes, now)
+            bump_version()
+        self.stdout.write(
+            f"Added {len(tool_ids)} tools, {takes} takes, {pairs} comparisons and "
+            f"{sum(a + b for a, b in tallies.values())} votes "
+            f"in {time.monotonic() - started:.1f}s."
+        )
+
+    def _categories(self, count):
+        for n in range(count):
+            Category.objects.get_or_create(name=f"Bench category {n}")
+        return list(Category.objects.values_list("pk", flat=True))
+
+    def _tools(self, rng, count, category_ids, now):
+        rows = []
+        for n in range(count):
+            name = f"Bench tool {n:05d}"
+            description = _sentence(rng, 40)
+            rows.append((
+                name, slugify(name), "B", rng.choice(category_ids),
+                _sentence(rng, 8), description, render_markdown(description),
+                rng.choice(Tool.EntryTier.values), "Usage-based", "", True, now, 0, 0, now, now,
+            ))  # fmt: skip
+        columns = [
+            "name", "slug", "logo_initial", "category_id", "tagline", "description",
+            "description_html", "entry_tier", "pricing", "website", "is_published",
+            "published_at", "community_ship_votes", "community_skip_votes", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        _insert(Tool._meta.db_table, columns, rows)
+        return list(
+            Tool.objects.filter(slug__startswith="bench-")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    def _takes(self, rng, tool_ids, personas, now):
+        rows = []
+        for tool_id in tool_ids:
+            for persona in personas:
+                body = _sentence(rng, 60)
+                score = rng.choice([None, *range(20, 100)])
+                call = Call.SHIP if (score or 60) >= 55 else Call.SKIP
+                rows.append((tool_id, persona.pk, score, call, body, f"<p>{body}</p>", now, now))
+        columns = [
+            "tool_id",
+            "persona_id",
+            "score",
+            "call",
+            "body",
+            "body_html",
+            "created_at",
+            "updated_at",
+        ]
+        _insert(Take._meta.db_table, columns, rows)
+        return len(rows)
+
+    def _comparisons(self, rng, tool_ids, count, now):
+        seen, rows = set(), []
+        while len(rows) < min(count, len(tool_ids) // 2):
+            a, b = rng.sample(tool_ids, 2)
+            if (min(a, b), max(a, b)) in seen:
+                continue
+            seen.add((min(a, b), max(a, b)))
+            rows.append((a, b, "", "", True, now, now, now))
+        columns = [
+            "tool_a_id", "tool_b_id", "intro", "intro_html", "is_published", "published_at",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        _insert(Comparison._meta.db_table, columns, rows)
+        return len(rows)
+
+    def _votes(self, rng, tool_ids, count, now):
+        tallies = {tool_id: [0, 0] for tool_id in tool_ids}
+        rows = []
+        for n in range(count):
+            tool_id = tool_ids[n % len(tool_ids)]
+            ship = rng.random() < 0.6
+            tallies[tool_id][0 if ship else 1] += 1
+            rows.append((tool_id, Call.SHIP if ship else Call.SKIP, f"bench-{n:08d}", now, now))
+            if len(rows) == BATCH * 10:
+                _insert(CommunityVote._meta.db_table, self._vote_columns, rows)
+                rows = []
+        _insert(CommunityVote._meta.db_table, self._vote_columns, rows)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = %s, "
+                "community_skip_votes = %s WHERE id = %s",
+                [(ship, skip, tool_id) for tool_id, (ship, skip) in tallies.items()],
+            )
+        return tallies
+
+    _vote_columns = ["tool_id", "call", "visitor_key", "created_at", "updated_at"]
