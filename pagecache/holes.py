@@ -2,12 +2,15 @@
 
 Templates write a `<sos-hole …>` marker where a reader-specific value belongs
 (the CSRF token of a form, the reader's own vote on a tool); the page's HTML is
-then the same for every reader and can be cached, and fill_reader_holes() puts
-this reader's values in on the way out. Editors cannot forge a marker: plain
-text is escaped by Jinja2 and unknown tags are stripped from Markdown by nh3.
+then the same for every reader and can be cached, split once into literal
+segments and holes, and filled for each reader on the way out. Editors cannot
+forge a marker: plain text is escaped by Jinja2 and unknown tags are stripped
+from Markdown by nh3.
 """
 
+import hashlib
 import re
+from dataclasses import dataclass
 
 from django.middleware.csrf import get_token
 from markupsafe import Markup
@@ -30,7 +33,41 @@ def vote_pressed_hole(slug: str, call: str) -> Markup:
     return Markup("<sos-hole vote-pressed {} {}>").format(slug, call)
 
 
-def _readers_votes(request, slugs: set[str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Hole:
+    kind: str
+    slug: str | None
+    call: str | None
+
+
+@dataclass(frozen=True)
+class SplitPage:
+    """A page as literal text and holes, alternating: text, hole, text, …, text."""
+
+    parts: tuple
+    vote_slugs: frozenset
+    digest: str  # of the shared page, for ETags
+
+    @property
+    def has_holes(self) -> bool:
+        return len(self.parts) > 1
+
+
+def split_page(html: str) -> SplitPage:
+    parts, slugs, position = [], set(), 0
+    for match in _HOLE.finditer(html):
+        parts.append(html[position : match.start()])
+        hole = Hole(*match.groups())
+        parts.append(hole)
+        if hole.slug:
+            slugs.add(hole.slug)
+        position = match.end()
+    parts.append(html[position:])
+    digest = hashlib.sha256(html.encode()).hexdigest()[:32]
+    return SplitPage(tuple(parts), frozenset(slugs), digest)
+
+
+def _readers_votes(request, slugs) -> dict[str, str]:
     key = visitor_key(request)
     if not key or not slugs:
         return {}
@@ -42,34 +79,31 @@ def _readers_votes(request, slugs: set[str]) -> dict[str, str]:
 
 
 def _you_said(slug: str, call: str) -> str:
-    label = Call(call).label
     return (
-        f'<p class="vote__mine" data-vote-mine>You said <strong>{label}</strong>'
+        f'<p class="vote__mine" data-vote-mine>You said <strong>{Call(call).label}</strong>'
         f' · <a href="#vote-{slug}">change</a></p>'
     )
 
 
-def fill_reader_holes(request, html: str) -> tuple[str, str]:
-    """Replace every marker with this reader's value; at most one query.
+def fill_reader_holes(request, page: SplitPage) -> tuple[str, str]:
+    """This reader's page; at most one query (their votes on the page's tools).
 
-    Returns the page and a short description of what was personal in it (the
-    reader's votes), for the ETag: the CSRF token changes its mask on every
-    response without changing its meaning, so it does not count.
+    Also returns what was personal in it, for the ETag: the CSRF token is masked
+    afresh on every response without changing its meaning, so it does not count.
     """
-    if "<sos-hole" not in html:
-        return html, ""
-    slugs = {m.group(2) for m in _HOLE.finditer(html) if m.group(1) != "csrf"}
-    votes = _readers_votes(request, slugs)
+    if not page.has_holes:
+        return page.parts[0], ""
+    votes = _readers_votes(request, page.vote_slugs)
     token = None
-
-    def value(match):
-        nonlocal token
-        kind, slug, call = match.groups()
-        if kind == "csrf":
+    out = []
+    for part in page.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part.kind == "csrf":
             token = token or get_token(request)
-            return token
-        if kind == "vote-mine":
-            return _you_said(slug, votes[slug]) if slug in votes else ""
-        return "true" if votes.get(slug) == call else "false"
-
-    return _HOLE.sub(value, html), repr(sorted(votes.items()))
+            out.append(token)
+        elif part.kind == "vote-mine":
+            out.append(_you_said(part.slug, votes[part.slug]) if part.slug in votes else "")
+        else:
+            out.append("true" if votes.get(part.slug) == part.call else "false")
+    return "".join(out), repr(sorted(votes.items()))

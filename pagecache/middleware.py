@@ -1,35 +1,113 @@
-"""Fills reader holes in every HTML response, cached or freshly rendered, and
-gives pages an ETag so a returning browser gets a 304."""
+"""Serves cached public pages from near the top of the stack, and fills reader
+holes in every HTML response.
+
+A hit costs one query (the content version) and skips URL resolution, sessions
+and the view; the headers the lower middleware added (CSP, X-Frame-Options…)
+were stored with the page and are replayed. Because the reader's CSRF token is
+filled in up here, above CsrfViewMiddleware, this middleware runs that
+middleware's own request and response hooks around the fill, so the CSRF
+cookie is read and set exactly as Django would.
+"""
 
 import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from pagecache.holes import fill_reader_holes
+from pagecache.holes import fill_reader_holes, split_page
+from pagecache.models import current_version
+
+_NOT_REPLAYED = {"set-cookie", "etag", "vary", "cache-control", "content-length"}
+# Pages this process fetched from the shared cache, unpickled once. Keys carry
+# the content version, so an entry can never be stale, only unused.
+_recent = {}
+_RECENT_MAX = 256
 
 
-class ReaderHolesMiddleware:
-    # Must sit below CsrfViewMiddleware: get_token() here marks the CSRF cookie
-    # for sending, and CsrfViewMiddleware's response phase runs after ours.
+def _page_key(request, version: int) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    return f"page:{version}:{path}"
+
+
+def _cached(key):
+    stored = _recent.get(key)
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None:
+            _remember(key, stored)
+    return stored
+
+
+def _remember(key, stored):
+    if len(_recent) >= _RECENT_MAX:
+        _recent.clear()
+    _recent[key] = stored
+
+
+def forget_recent_pages():
+    _recent.clear()
+
+
+def _may_use_cache(request) -> bool:
+    # A session cookie means a signed-in editor, who may be previewing drafts.
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _is_html(response) -> bool:
+    return not response.streaming and response.get("Content-Type", "").startswith("text/html")
+
+
+class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
+        if not _may_use_cache(request):
+            return self._personalise(request, self.get_response(request))
+        key = _page_key(request, current_version())
+        stored = _cached(key)
+        if stored is not None:
+            page, headers = stored
+            response = HttpResponse()
+            for name, value in headers.items():
+                response[name] = value
+            self.csrf.process_request(request)
+            return self._fill(request, response, page)
         response = self.get_response(request)
         if (
-            not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-            and b"<sos-hole" in response.content
+            getattr(response, "shareable_page", False)
+            and response.status_code == 200
+            and _is_html(response)
+            and not response.cookies
         ):
-            shared = response.content
-            html, personal = fill_reader_holes(request, shared.decode(response.charset))
-            response.content = html.encode(response.charset)
-            if response.has_header("Content-Length"):
-                response["Content-Length"] = str(len(response.content))
-            if request.method in ("GET", "HEAD") and response.status_code == 200:
-                digest = hashlib.sha256(shared + personal.encode()).hexdigest()[:32]
-                response["ETag"] = f'W/"{digest}"'
-            # Per-reader bits inside: browsers may keep it, but must revalidate.
-            patch_cache_control(response, private=True, no_cache=True)
-            patch_vary_headers(response, ["Cookie"])
+            page = split_page(response.content.decode(response.charset))
+            headers = {k: v for k, v in response.items() if k.lower() not in _NOT_REPLAYED}
+            cache.set(key, (page, headers), settings.PAGE_CACHE_SECONDS)
+            _remember(key, (page, headers))
+            return self._fill(request, response, page)
+        return self._personalise(request, response)
+
+    def _personalise(self, request, response):
+        if _is_html(response) and b"<sos-hole" in response.content:
+            page = split_page(response.content.decode(response.charset))
+            return self._fill(request, response, page)
         return response
+
+    def _fill(self, request, response, page):
+        html, personal = fill_reader_holes(request, page)
+        response.content = html.encode(response.charset)
+        response["Content-Length"] = str(len(response.content))
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response["ETag"] = f'W/"{page.digest}{hash_of(personal)}"'
+        # Per-reader bits inside: browsers may keep the page but must revalidate.
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+        return self.csrf.process_response(request, response)
+
+
+def hash_of(personal: str) -> str:
+    return hashlib.sha256(personal.encode()).hexdigest()[:8] if personal else ""

@@ -40,10 +40,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers 304 when the ETag our page middleware sets is the browser's.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Cached public pages are served from here, before sessions, CSRF and views.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "pagecache.middleware.ReaderHolesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -98,8 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
-    # SQLite connections are cheap and file-backed; keep them per request.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent: opening a connection runs the PRAGMAs above, which would cost a
+    # cached page more than everything else it does.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -97,3 +97,20 @@ def test_the_etag_differs_between_readers_with_different_votes(seeded):
     assert without_csrf(a.content) != without_csrf(b.content)
     assert a["ETag"] != b["ETag"]
     assert reader.get(COMPARE, headers={"If-None-Match": a["ETag"]}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_content_length_matches_the_filled_page(seeded):
+    client = Client()
+    client.post("/tools/smolvm/vote/", {"verdict": "ship"})
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get(COMPARE)
+        assert int(response["Content-Length"]) == len(response.content)
+
+
+@pytest.mark.django_db
+def test_a_cached_page_keeps_the_headers_of_the_full_stack(seeded):
+    first, second = Client().get(COMPARE), Client().get(COMPARE)
+    for name in ["X-Frame-Options", "Content-Type", "X-Content-Type-Options", "Referrer-Policy"]:
+        assert second[name] == first[name]
+    assert second.cookies["csrftoken"].value

@@ -20,8 +20,8 @@ from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool
 
 BATCH = 5000
 WORDS = (
-    "agent cache stream latency model vector sandbox pipeline eval prompt token "
-    "context retrieval deploy edge open weights license pricing runtime workflow"
+    "agent cache stream latency model vector sandbox pipeline eval prompt token context "
+    "retrieval deploy edge open weights license pricing runtime workflow"
 ).split()
 
 
@@ -30,7 +30,7 @@ def _sentence(rng, n=14):
 
 
 def _insert(table, columns, rows):
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError("No personas: load the seed fixtures first (manage.py loadseed).")
         if Tool.objects.filter(slug__startswith="bench-").exists():
             raise CommandError("Benchmark data is already here.")
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
         started = time.monotonic()
         now = timezone.now()
         with transaction.atomic():
@@ -146,7 +146,7 @@ class Command(BaseCommand):
         _insert(CommunityVote._meta.db_table, self._vote_columns, rows)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = %s, "
+                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = %s, "  # noqa: S608
                 "community_skip_votes = %s WHERE id = %s",
                 [(ship, skip, tool_id) for tool_id, (ship, skip) in tallies.items()],
             )
