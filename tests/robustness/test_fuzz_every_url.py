@@ -117,3 +117,18 @@ def test_every_route_is_fuzzed():
     assert {"compare/<slug:pair>/", "tools/<slug:slug>/vote/", "newsletter/subscribe/"} <= set(
         ROUTES
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_hostile_value_in_every_slot_of_every_route(seeded, route):
+    """The deterministic half: each listed hostile value, in each slot, by GET and POST."""
+    client = Client(raise_request_exception=False)
+    count = len(_PARAM.findall(route))
+    for value in HOSTILE + SEED_SLUGS:
+        path = _fill(route, [value] * count)
+        for response in (
+            client.get(path, {"q": value, "tools": value, "a": value, "b": value}),
+            client.post(path, {"verdict": value, "email": value, "next": value}),
+        ):
+            assert response.status_code < 500, (path, value, response.status_code)
