@@ -3,14 +3,15 @@ readers' community votes."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
+from verdicts import ranking
 from verdicts.markdown import render_markdown
-from verdicts.verdict import CommunityTally, PanelTally
+from verdicts.verdict import CommunityTally, PanelScores, PanelTally
 
 
 class Call(models.TextChoices):
@@ -51,6 +52,20 @@ class ToolQuerySet(models.QuerySet):
         return self.annotate(
             panel_ship=Count("takes", filter=Q(takes__call=Call.SHIP)),
             panel_skip=Count("takes", filter=Q(takes__call=Call.SKIP)),
+        )
+
+    def with_panel_ranking(self):
+        """Panel counts plus the panel ship % and verdict key, computed in SQL."""
+        return self.with_panel_counts().annotate(
+            panel_ship_percent=ranking.panel_ship_percent(),
+            panel_verdict=ranking.panel_verdict_key(),
+            name_sort_key=ranking.NameSortKey("name"),
+        )
+
+    def by_panel_ship_percent(self):
+        """Highest panel ship % first, tools without takes last, then by name."""
+        return self.with_panel_ranking().order_by(
+            F("panel_ship_percent").desc(nulls_last=True), "name_sort_key", "pk"
         )
 
 
@@ -122,6 +137,13 @@ class Tool(models.Model):
             return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
         calls = [take.call for take in self.takes.all()]
         return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+
+    @cached_property
+    def panel_scores(self) -> PanelScores:
+        """The known scores of the prefetched takes; unscored ones counted apart."""
+        takes = list(self.takes.all())
+        known = tuple(take.score for take in takes if take.score is not None)
+        return PanelScores(scores=known, unscored=len(takes) - len(known))
 
     @cached_property
     def community(self) -> CommunityTally:
