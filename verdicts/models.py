@@ -3,7 +3,7 @@ readers' community votes."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -38,6 +38,9 @@ class Category(models.Model):
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("verdicts:category", args=[self.slug])
+
 
 class ToolQuerySet(models.QuerySet):
     def published(self):
@@ -54,6 +57,13 @@ class ToolQuerySet(models.QuerySet):
             panel_skip=Count("takes", filter=Q(takes__call=Call.SKIP)),
         )
 
+    def with_page_relations(self):
+        """Category and takes with personas, as a tool page, its JSON and its
+        JSON-LD read them: two queries however many takes."""
+        return self.select_related("category").prefetch_related(
+            models.Prefetch("takes", queryset=Take.objects.select_related("persona"))
+        )
+
     def with_panel_ranking(self):
         """Panel counts plus the panel ship % and verdict key, computed in SQL."""
         return self.with_panel_counts().annotate(
@@ -64,9 +74,7 @@ class ToolQuerySet(models.QuerySet):
 
     def by_panel_ship_percent(self):
         """Highest panel ship % first, tools without takes last, then by name."""
-        return self.with_panel_ranking().order_by(
-            F("panel_ship_percent").desc(nulls_last=True), "name_sort_key", "pk"
-        )
+        return self.with_panel_ranking().order_by(*ranking.PANEL_ORDER)
 
 
 class Tool(models.Model):

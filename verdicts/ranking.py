@@ -38,6 +38,9 @@ def panel_verdict_key():
     )
 
 
+# Highest panel ship % first, tools without takes last, then by name.
+PANEL_ORDER = (F("panel_ship_percent").desc(nulls_last=True), "name_sort_key", "pk")
+
 VERDICT_KEYS = {
     "ship": PanelTally.SHIP,
     "skip": PanelTally.SKIP,

@@ -1,6 +1,7 @@
 import pytest
 
 from comparisons.models import Comparison
+from tests.factories import make_comparison, make_tool
 from tests.html import assert_in_order, text_of
 
 
@@ -23,8 +24,12 @@ def test_it_lists_the_published_comparisons_newest_first(client, seeded):
 
 
 @pytest.mark.django_db
-def test_the_home_page_runs_two_queries(client, seeded, django_assert_num_queries):
-    with django_assert_num_queries(2):
+@pytest.mark.parametrize("extra_tools", [0, 10])
+def test_the_home_page_runs_six_queries(client, seeded, django_assert_num_queries, extra_tools):
+    for _ in range(extra_tools):
+        make_comparison(make_tool(), make_tool())
+    # Comparisons, their panels, top tools, personas, categories, the picker's tools.
+    with django_assert_num_queries(6):
         assert client.get("/").status_code == 200
 
 
