@@ -13,7 +13,7 @@ from operator import add, or_
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.lookups import IContains
+from django.db.models.lookups import IContains, Lookup
 
 from verdicts.models import Take, Tool
 
@@ -36,7 +36,8 @@ class AsciiIContains(IContains):
     """
 
     def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # Lookup.process_lhs: the column without the UPPER() cast icontains adds.
+        lhs, lhs_params = Lookup.process_lhs(self, compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         sql = f'UPPER(({lhs})::text COLLATE "C") LIKE UPPER(({rhs})::text COLLATE "C")'
         return sql, (*lhs_params, *rhs_params)
