@@ -1,6 +1,7 @@
 """/search/ finds tools by name, tagline, description and takes, ranked the
 same way on SQLite and PostgreSQL (CI runs this file on both)."""
 
+import os
 import re
 
 import pytest
@@ -132,3 +133,16 @@ def test_a_search_runs_one_query(client, django_assert_num_queries, tools):
     with django_assert_num_queries(1):
         response = client.get("/search/", {"q": "rocket fast"})
     assert len(found(response)) == tools
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_searches_from_the_header_in_a_browser(live_server, page):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    make_tool(name="Rocket Agent"), make_tool(name="Snail")
+    page.goto(live_server.url + "/methodology/")
+    page.get_by_label("Search tools and takes").fill("rocket")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=rocket$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Results for “rocket”"
+    assert page.locator(".tool-row__name").all_inner_texts() == ["Rocket Agent"]
