@@ -136,9 +136,9 @@ def home_sections(request) -> dict:
         ),
         "personas": list(Persona.objects.all()),
         "categories": list(
-            Category.objects.annotate(tool_count=Count("tools", filter=published)).filter(
-                tool_count__gt=0
-            )
+            Category.objects.annotate(tool_count=Count("tools", filter=published))
+            .filter(tool_count__gt=0)
+            .order_by("name")  # GROUP BY queries ignore Meta.ordering
         ),
         "picker": PairPickerForm(None, list(_picker_tools(request))),
     }

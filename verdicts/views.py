@@ -118,7 +118,7 @@ def reviewers(request):
     personas = Persona.objects.annotate(
         verdicts=Count("takes", filter=judged),
         ships=Count("takes", filter=judged & Q(takes__call=Call.SHIP)),
-    )
+    ).order_by("position")  # GROUP BY queries ignore Meta.ordering
     return render(request, "verdicts/reviewers.html", {"personas": personas})
 
 
