@@ -16,11 +16,11 @@ SORTS = {
 class ToolListForm(forms.Form):
     """Sort and filters from the query string; every field may be left empty."""
 
-    sort = forms.ChoiceField(choices=SORTS.items(), required=False)
-    category = forms.ChoiceField(required=False)
-    tier = forms.ChoiceField(choices=Tool.EntryTier.choices, required=False)
-    verdict = forms.ChoiceField(choices=VERDICT_KEYS.items(), required=False)
-    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS.items(), required=False)
+    category = forms.ChoiceField(label="Category", required=False)
+    tier = forms.ChoiceField(label="Entry tier", choices=Tool.EntryTier.choices, required=False)
+    verdict = forms.ChoiceField(label="Panel verdict", choices=VERDICT_KEYS.items(), required=False)
+    page = forms.IntegerField(label="Page", min_value=1, max_value=100_000, required=False)
 
     def __init__(self, data, categories, *, with_category=True):
         super().__init__(data)
@@ -31,7 +31,7 @@ class ToolListForm(forms.Form):
 
     def error_message(self) -> str:
         """One sentence naming each bad parameter, for the 400 page."""
-        names = ", ".join(sorted(self.errors))
+        names = ", ".join(self.fields[name].label for name in self.fields if name in self.errors)
         return f"Some filters were not understood ({names}); they are shown reset below."
 
     def apply(self, tools):
