@@ -62,8 +62,14 @@ class SearchQuery:
         return bool(self.text) and not self.too_long and not self.terms
 
 
+def _printable(text: str) -> str:
+    # Control characters (NUL and friends) are never part of a name; drop them
+    # before they are echoed on the page or reach a database that refuses them.
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
 def parse_query(raw: str) -> SearchQuery:
-    text = unicodedata.normalize("NFC", (raw or "").strip())
+    text = unicodedata.normalize("NFC", _printable(raw or "")).strip()
     if len(text) > MAX_QUERY_LENGTH:
         return SearchQuery(text=text[:MAX_QUERY_LENGTH], too_long=True)
     terms: list[str] = []

@@ -92,7 +92,8 @@ def test_an_empty_search_is_a_helpful_page(client, tools):
         ("!!! ??? ***", 200, "has no letters or digits to look for"),
         ("x" * 101, 400, "That search is too long"),
         ("' OR 1=1; DROP TABLE verdicts_tool; --", 200, "Results for “' OR 1=1; DROP TABLE"),
-        ("\x00\x01", 200, "has no letters or digits"),
+        ("\x00\x01", 200, "Browse instead"),
+        ("rock\x00et", 200, "Results for “rock et”"),
         ("🚀🚀", 200, "has no letters or digits"),
         ("日本語のツール", 200, "Nothing matches"),
         ("<script>alert(1)</script>", 200, "Nothing matches"),
@@ -104,7 +105,7 @@ def test_an_absurd_search_gets_a_helpful_page_never_an_error(client, tools, q, s
     assert response.status_code == status
     html = response.content.decode()
     assert message in text_of(html)
-    assert "<script>alert" not in html
+    assert "<script>alert" not in html and "\x00" not in html
     assert "Top-rated by the panel" in text_of(html) or found(response)
     assert Tool.objects.count() == 6
 
