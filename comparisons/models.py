@@ -31,6 +31,23 @@ def split_pair_slug(pair: str) -> list[tuple[str, str]]:
     return candidates if len(candidates) <= MAX_PAIR_READINGS else []
 
 
+def on_demand_slug(slug_x: str, slug_y: str) -> str:
+    """An uncurated pair's URL slug: the two tool slugs in alphabetical order."""
+    return pair_slug(*sorted((slug_x, slug_y)))
+
+
+def tools_for_pair_slug(tools, pair: str) -> tuple[Tool, Tool] | None:
+    """Two distinct tools from `tools` named by the first reading of "<a>-vs-<b>"
+    that matches both, fetched for every reading in one query; None if none does."""
+    readings = split_pair_slug(pair)
+    slugs = {slug for reading in readings for slug in reading}
+    found = {tool.slug: tool for tool in tools.filter(slug__in=slugs)} if slugs else {}
+    for left, right in readings:
+        if left != right and left in found and right in found:
+            return found[left], found[right]
+    return None
+
+
 class ComparisonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Readers see published pairs; staff also preview drafts on the site."""
@@ -43,6 +60,10 @@ class ComparisonQuerySet(models.QuerySet):
             match |= Q(tool_a__slug=left, tool_b__slug=right)
             match |= Q(tool_a__slug=right, tool_b__slug=left)
         return self.filter(match)
+
+    def for_tools(self, tool_x: Tool, tool_y: Tool):
+        """The comparison of these two tools, whichever is on the left."""
+        return self.filter(Q(tool_a=tool_x, tool_b=tool_y) | Q(tool_a=tool_y, tool_b=tool_x))
 
     def published(self):
         now = timezone.now()
@@ -104,6 +125,18 @@ class Comparison(models.Model):
             ).exclude(pk=self.pk)
             if same_pair.exists():
                 raise ValidationError("These two tools already have a comparison, in either order.")
+
+    @classmethod
+    def on_demand(cls, tool_x: Tool, tool_y: Tool) -> "Comparison":
+        """An unsaved pairing for two tools no editor has paired: never stored,
+        tools in alphabetical order of slug so the pair has one URL."""
+        first, second = sorted((tool_x, tool_y), key=lambda tool: tool.slug)
+        return cls(tool_a=first, tool_b=second, is_published=True)
+
+    @property
+    def is_curated(self) -> bool:
+        """An editor's pick; on-demand pairs are generated and never saved."""
+        return self.pk is not None
 
     @property
     def canonical_slug(self) -> str:

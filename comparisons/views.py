@@ -1,22 +1,33 @@
-"""Public pages of comparisons: the home list and the side-by-side page."""
+"""Public pages of comparisons: the home page, the pair picker and the
+side-by-side page (curated or generated on demand) with its JSON."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
-from comparisons.models import Comparison
+from comparisons.forms import PairPickerForm
+from comparisons.models import Comparison, on_demand_slug, tools_for_pair_slug
+from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
 from pagecache.decorators import cached_page
-from verdicts.models import Take, Tool
+from verdicts.models import Category, Persona, Take, Tool
+from verdicts.open_data import open_data_response
+from verdicts.structured_data import json_ld, software_application, web_site
+
+HOME_TOP_TOOLS = 6
+# The home page lists the newest comparisons only; the feed and sitemap list all.
+HOME_LATEST_COMPARISONS = 24
 
 
 def _takes_with_personas():
     return Take.objects.select_related("persona").order_by("persona__position")
 
 
-def _comparison_for_page(request, pair: str) -> Comparison:
+def _curated_comparison(request, pair: str) -> Comparison | None:
     """The comparison with both tools, categories and takes: three queries."""
-    comparison = (
+    return (
         Comparison.objects.visible_to(request.user)
         .for_pair_slug(pair)
         .select_related("tool_a__category", "tool_b__category")
@@ -26,6 +37,22 @@ def _comparison_for_page(request, pair: str) -> Comparison:
         )
         .first()
     )
+
+
+def _on_demand_comparison(request, pair: str) -> Comparison | None:
+    """An unsaved pairing of two tools with categories and takes: two queries."""
+    tools = (
+        Tool.objects.visible_to(request.user)
+        .select_related("category")
+        .prefetch_related(Prefetch("takes", queryset=_takes_with_personas()))
+    )
+    found = tools_for_pair_slug(tools, pair)
+    return Comparison.on_demand(*found) if found else None
+
+
+def _comparison_for_pair(request, pair: str) -> Comparison:
+    """A curated comparison always wins; otherwise any two visible tools pair up."""
+    comparison = _curated_comparison(request, pair) or _on_demand_comparison(request, pair)
     if comparison is None:
         raise Http404("No such comparison.")
     return comparison
@@ -33,18 +60,58 @@ def _comparison_for_page(request, pair: str) -> Comparison:
 
 @cached_page
 def compare(request, pair):
-    comparison = _comparison_for_page(request, pair)
+    comparison = _comparison_for_pair(request, pair)
     if pair != comparison.canonical_slug:
         return redirect(comparison.get_absolute_url(), permanent=True)
+    a, b = comparison.tool_a, comparison.tool_b
     return render(
         request,
         "comparisons/compare.html",
         {
             "comparison": comparison,
-            "tools": [comparison.tool_a, comparison.tool_b],
-            "scorecard": build_scorecard(comparison.tool_a, comparison.tool_b),
+            "tools": [a, b],
+            "scorecard": build_scorecard(a, b),
+            "structured_data": json_ld(software_application(a), software_application(b)),
+            "alternate_json": reverse("comparisons:compare_json", args=[comparison.canonical_slug]),
         },
     )
+
+
+@cached_page
+def compare_json(request, pair):
+    comparison = _comparison_for_pair(request, pair)
+    if pair != comparison.canonical_slug:
+        return redirect(
+            reverse("comparisons:compare_json", args=[comparison.canonical_slug]), permanent=True
+        )
+    return open_data_response(comparison_payload(comparison))
+
+
+def _picker_tools(request):
+    return Tool.objects.visible_to(request.user).only("name", "slug").order_by("name")
+
+
+def pick(request):
+    """The "compare any two tools" form: redirects to the pair's page."""
+    tools = list(_picker_tools(request))
+    form = PairPickerForm(request.GET, tools)
+    given = [name for name in ("a", "b") if request.GET.get(name)]
+    if len(given) < 2 and all(request.GET[name] in form.by_slug for name in given):
+        # Nothing chosen yet, or one tool chosen elsewhere ("compare X with…").
+        return render(request, "comparisons/pick.html", {"picker": form})
+    if not form.is_valid():
+        context = {"picker": form, "message": form.error_message()}
+        return render(request, "comparisons/pick.html", context, status=400)
+    first, second = form.cleaned_data["a"], form.cleaned_data["b"]
+    curated = (
+        Comparison.objects.visible_to(request.user)
+        .for_tools(first, second)
+        .select_related("tool_a", "tool_b")
+        .first()
+    )
+    if curated:
+        return redirect(curated.get_absolute_url())
+    return redirect("comparisons:compare", on_demand_slug(first.slug, second.slug))
 
 
 def _published_comparisons_with_panels(request):
@@ -52,7 +119,7 @@ def _published_comparisons_with_panels(request):
     comparisons = list(
         Comparison.objects.visible_to(request.user).select_related(
             "tool_a__category", "tool_b__category"
-        )
+        )[:HOME_LATEST_COMPARISONS]
     )
     tool_ids = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
     panels = {
@@ -62,7 +129,33 @@ def _published_comparisons_with_panels(request):
     return comparisons, panels
 
 
+def home_sections(request) -> dict:
+    """Top tools, the panel, categories and the picker's tools: four queries."""
+    now = timezone.now()
+    published = Q(tools__is_published=True, tools__published_at__lte=now)
+    return {
+        "top_tools": list(
+            Tool.objects.published()
+            .by_panel_ship_percent()
+            .select_related("category")[:HOME_TOP_TOOLS]
+        ),
+        "personas": list(Persona.objects.all()),
+        "categories": list(
+            Category.objects.annotate(tool_count=Count("tools", filter=published))
+            .filter(tool_count__gt=0)
+            .order_by("name")  # GROUP BY queries ignore Meta.ordering
+        ),
+        "picker": PairPickerForm(None, list(_picker_tools(request))),
+    }
+
+
 @cached_page
 def home(request):
     comparisons, panels = _published_comparisons_with_panels(request)
-    return render(request, "comparisons/home.html", {"comparisons": comparisons, "panels": panels})
+    context = {
+        "comparisons": comparisons,
+        "panels": panels,
+        "structured_data": json_ld(web_site()),
+        **home_sections(request),
+    }
+    return render(request, "comparisons/home.html", context)

@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from pagecache.holes import fill_reader_holes, split_page
 from pagecache.models import current_version
 
-_NOT_REPLAYED = {"set-cookie", "etag", "vary", "cache-control", "content-length"}
+_NOT_REPLAYED = {"set-cookie", "etag", "content-length"}
 # Pages this process fetched from the shared cache, unpickled once. Keys carry
 # the content version, so an entry can never be stale, only unused.
 _recent = {}
@@ -75,20 +75,27 @@ class PageCacheMiddleware:
             response = HttpResponse()
             for name, value in headers.items():
                 response[name] = value
+            if isinstance(page, bytes):
+                response.content = page
+                return response
             self.csrf.process_request(request)
             return self._fill(request, response, page)
         response = self.get_response(request)
         if (
             getattr(response, "shareable_page", False)
             and response.status_code == 200
-            and _is_html(response)
+            and not response.streaming
             and not response.cookies
         ):
-            page = split_page(response.content.decode(response.charset))
             headers = {k: v for k, v in response.items() if k.lower() not in _NOT_REPLAYED}
+            page = (
+                split_page(response.content.decode(response.charset))
+                if _is_html(response)
+                else response.content  # JSON, feeds, badges: no holes, served as stored
+            )
             cache.set(key, (page, headers), settings.PAGE_CACHE_SECONDS)
             _remember(key, (page, headers))
-            return self._fill(request, response, page)
+            return self._fill(request, response, page) if _is_html(response) else response
         return self._personalise(request, response)
 
     def _personalise(self, request, response):

@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from pagecache.decorators import cached_page
+from shiporskip.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("verdicts.urls")),
     path("", include("comparisons.urls")),
     path("", include("newsletter.urls")),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
+from verdicts import ranking
 from verdicts.markdown import render_markdown
 from verdicts.signals import vote_cast
-from verdicts.verdict import CommunityTally, PanelTally
+from verdicts.verdict import CommunityTally, PanelScores, PanelTally
 
 
 class Call(models.TextChoices):
@@ -38,6 +39,9 @@ class Category(models.Model):
             self.slug = slugify(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("verdicts:category", args=[self.slug])
+
 
 class ToolQuerySet(models.QuerySet):
     def published(self):
@@ -53,6 +57,25 @@ class ToolQuerySet(models.QuerySet):
             panel_ship=Count("takes", filter=Q(takes__call=Call.SHIP)),
             panel_skip=Count("takes", filter=Q(takes__call=Call.SKIP)),
         )
+
+    def with_page_relations(self):
+        """Category and takes with personas, as a tool page, its JSON and its
+        JSON-LD read them: two queries however many takes."""
+        return self.select_related("category").prefetch_related(
+            models.Prefetch("takes", queryset=Take.objects.select_related("persona"))
+        )
+
+    def with_panel_ranking(self):
+        """Panel counts plus the panel ship % and verdict key, computed in SQL."""
+        return self.with_panel_counts().annotate(
+            panel_ship_percent=ranking.panel_ship_percent(),
+            panel_verdict=ranking.panel_verdict_key(),
+            name_sort_key=ranking.NameSortKey("name"),
+        )
+
+    def by_panel_ship_percent(self):
+        """Highest panel ship % first, tools without takes last, then by name."""
+        return self.with_panel_ranking().order_by(*ranking.PANEL_ORDER)
 
 
 class Tool(models.Model):
@@ -123,6 +146,13 @@ class Tool(models.Model):
             return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
         calls = [take.call for take in self.takes.all()]
         return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+
+    @cached_property
+    def panel_scores(self) -> PanelScores:
+        """The known scores of the prefetched takes; unscored ones counted apart."""
+        takes = list(self.takes.all())
+        known = tuple(take.score for take in takes if take.score is not None)
+        return PanelScores(scores=known, unscored=len(takes) - len(known))
 
     @cached_property
     def community(self) -> CommunityTally:

@@ -5,6 +5,7 @@ these two small value objects, so a number can never differ between them.
 """
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def _percent(part: int, whole: int) -> int:
@@ -101,3 +102,33 @@ class CommunityTally:
             return self.NONE
         noun = "vote" if self.total == 1 else "votes"
         return f"{self.ship_percent}% ship · {self.total} {noun}"
+
+
+@dataclass(frozen=True)
+class PanelScores:
+    """The panel's known 0-100 scores on one tool. Unscored takes are left out of
+    the average and counted apart: a score is never guessed."""
+
+    scores: tuple[int, ...]
+    unscored: int
+
+    @property
+    def count(self) -> int:
+        return len(self.scores)
+
+    @property
+    def mean(self) -> Decimal | None:
+        """The average known score to one decimal, rounded half up; None without one."""
+        if not self.scores:
+            return None
+        exact = Decimal(sum(self.scores)) / Decimal(len(self.scores))
+        return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def mean_label(self) -> str:
+        if self.mean is None:
+            return "No scored takes"
+        mean = self.mean.normalize() if self.mean == self.mean.to_integral() else self.mean
+        noun = "scored take" if self.count == 1 else "scored takes"
+        label = f"{mean:f}/100 from {self.count} {noun}"
+        return f"{label} ({self.unscored} unscored)" if self.unscored else label

@@ -1,112 +1,181 @@
-"""Public pages of the verdict domain: a tool, a reviewer, bookmarks, and the
-community vote endpoint."""
+"""Public pages of the verdict domain: a tool, all tools, a category, the
+reviewers and search. Open-data endpoints live in verdicts/open_data_views.py,
+readers' actions (votes, bookmarks) in verdicts/reader_views.py."""
 
-from django.conf import settings
-from django.db.models import F, Prefetch, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from dataclasses import dataclass
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 
-from comparisons.models import Comparison
+from comparisons.models import Comparison, on_demand_slug
 from pagecache.decorators import cached_page
-from shiporskip import ratelimit
-from verdicts.models import Call, CommunityVote, Persona, Take, Tool
-from verdicts.visitors import new_visitor_key, remember_visitor, visitor_key
+from verdicts.forms import ToolListForm
+from verdicts.models import Call, Category, Persona, Take, Tool
+from verdicts.search import parse_query, search_tools
+from verdicts.structured_data import json_ld, software_application
 
-MAX_BOOKMARKS = 100
+ALTERNATIVES = 6
+TOOLS_PER_PAGE = 30
+VERDICTS_PER_PAGE = 40
+SUGGESTED_TOOLS = 6
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A tool from the same category and where comparing with it leads."""
+
+    tool: Tool
+    compare_url: str
+    is_curated: bool
 
 
 def _tool_for_page(request, slug: str) -> Tool:
     """The tool with its category and takes (with personas): two queries."""
-    tools = (
+    return get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+
+
+def _alternatives(request, tool: Tool, comparisons: list[Comparison]) -> list[Alternative]:
+    """The best-rated tools of the same category, each linked to its curated
+    comparison with this tool where one exists, else to the on-demand pair: one query."""
+    curated = {c.tool_b_id if c.tool_a_id == tool.pk else c.tool_a_id: c for c in comparisons}
+    others = (
         Tool.objects.visible_to(request.user)
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("takes", queryset=Take.objects.select_related("persona")),
-        )
+        .filter(category_id=tool.category_id)
+        .exclude(pk=tool.pk)
+        .by_panel_ship_percent()
+        .only("name", "slug", "tagline")[:ALTERNATIVES]
     )
-    return get_object_or_404(tools, slug=slug)
+    return [
+        Alternative(other, curated[other.pk].get_absolute_url(), True)
+        if other.pk in curated
+        else Alternative(
+            other,
+            reverse("comparisons:compare", args=[on_demand_slug(tool.slug, other.slug)]),
+            False,
+        )
+        for other in others
+    ]
 
 
 @cached_page
 def tool_page(request, slug):
     tool = _tool_for_page(request, slug)
-    comparisons = (
+    comparisons = list(
         Comparison.objects.visible_to(request.user)
         .filter(Q(tool_a=tool) | Q(tool_b=tool))
         .select_related("tool_a", "tool_b")
     )
-    return render(request, "verdicts/tool.html", {"tool": tool, "comparisons": comparisons})
+    return render(
+        request,
+        "verdicts/tool.html",
+        {
+            "tool": tool,
+            "comparisons": comparisons,
+            "alternatives": _alternatives(request, tool, comparisons),
+            "structured_data": json_ld(software_application(tool)),
+            "alternate_json": reverse("verdicts:tool_json", args=[tool.slug]),
+        },
+    )
+
+
+def _tool_listing(request, form: ToolListForm, tools, template: str, context: dict):
+    """Filter, sort and paginate tools from the form: two queries (count, page)."""
+    status = 200
+    if not form.is_valid():
+        status = 400
+        context["message"] = form.error_message()
+        form = ToolListForm({}, form.categories, with_category="category" in form.fields)
+        form.is_valid()
+    listed = form.apply(
+        tools.with_panel_ranking()
+        .select_related("category")
+        .defer("description", "description_html", "pricing")
+    )
+    try:
+        page = Paginator(listed, TOOLS_PER_PAGE).page(form.cleaned_data.get("page") or 1)
+    except EmptyPage:
+        raise Http404("That page is past the end of the list.") from None
+    return render(request, template, {**context, "form": form, "page": page}, status=status)
+
+
+@cached_page
+def tools_index(request):
+    categories = list(Category.objects.all())
+    form = ToolListForm(request.GET, categories)
+    tools = Tool.objects.visible_to(request.user)
+    return _tool_listing(request, form, tools, "verdicts/tools.html", {})
+
+
+@cached_page
+def category_page(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    form = ToolListForm(request.GET, [category], with_category=False)
+    tools = Tool.objects.visible_to(request.user).filter(category=category)
+    context = {"category": category}
+    return _tool_listing(request, form, tools, "verdicts/category.html", context)
+
+
+@cached_page
+def reviewers(request):
+    """The panel with how many published tools each has judged: one query."""
+    judged = Q(takes__tool__in=Tool.objects.visible_to(request.user))
+    personas = Persona.objects.annotate(
+        verdicts=Count("takes", filter=judged),
+        ships=Count("takes", filter=judged & Q(takes__call=Call.SHIP)),
+    ).order_by("position")  # GROUP BY queries ignore Meta.ordering
+    return render(request, "verdicts/reviewers.html", {"personas": personas})
 
 
 @cached_page
 def reviewer_page(request, slug):
+    """A persona's verdicts, optionally in one category, a page at a time: four queries."""
     persona = get_object_or_404(Persona, slug=slug)
+    visible = Tool.objects.visible_to(request.user)
+    categories = list(
+        Category.objects.filter(tools__in=visible.filter(takes__persona=persona)).distinct()
+    )
     takes = (
-        Take.objects.filter(persona=persona, tool__in=Tool.objects.visible_to(request.user))
+        Take.objects.filter(persona=persona, tool__in=visible)
         .select_related("tool__category")
         .order_by(F("score").desc(nulls_last=True), "tool__name")
     )
-    return render(request, "verdicts/reviewer.html", {"persona": persona, "takes": takes})
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _vote_refused(request, status: int, message: str, tool: Tool | None = None):
-    if _wants_json(request):
-        return JsonResponse({"error": message}, status=status)
-    return render(
-        request, "verdicts/vote_refused.html", {"message": message, "tool": tool}, status=status
-    )
-
-
-def vote(request, slug):
-    """A reader's ship/skip on a tool: a form post (303 back) or JSON for scripts."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"], "Vote with the ship/skip buttons on a tool card.")
-    tool = Tool.objects.published().filter(slug=slug).only("pk", "slug", "name").first()
-    if tool is None:
-        return _vote_refused(request, 404, "There is no published tool at this address.")
-    call = request.POST.get("verdict", "")
-    if call not in Call.values:
-        return _vote_refused(request, 400, "A vote is either ship or skip.", tool)
-    rate = ratelimit.Rate.parse(settings.VOTE_RATE_LIMIT)
-    if not ratelimit.hit("vote", ratelimit.client_address(request), rate):
-        message = "Too many votes from your address just now. Please wait a minute and try again."
-        return _vote_refused(request, 429, message, tool)
-
-    known_key = visitor_key(request)
-    key = known_key or new_visitor_key()
-    tally = CommunityVote.objects.cast(tool, key, call)
-    if _wants_json(request):
-        response = JsonResponse(
-            {"tool": tool.slug, "your_vote": call, "community": tally.as_dict()}
+    chosen = request.GET.get("category", "")
+    known = {category.slug: category for category in categories}
+    context = {"persona": persona, "categories": categories, "category": known.get(chosen)}
+    status = 200
+    if chosen in known:
+        takes = takes.filter(tool__category=known[chosen])
+    elif chosen:
+        status = 400
+        context["message"] = (
+            f"{persona.name} has no verdicts in a category called “{chosen[:80]}”; "
+            "showing every verdict instead."
         )
-    else:
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-            back = tool.get_absolute_url()
-        response = HttpResponseRedirect(f"{back}#vote-{tool.slug}")
-        response.status_code = 303  # See Other: the browser GETs the page back
-    if key != known_key:
-        remember_visitor(response, key)
-    return response
+    # get_page() forgives a bad or too-large ?page=: readers land on a real page.
+    page = Paginator(takes, VERDICTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "verdicts/reviewer.html", {**context, "page": page}, status=status)
+
+
+def _suggestions(request) -> dict:
+    """Where to go when a search finds nothing: two queries."""
+    tools = Tool.objects.visible_to(request.user)
+    return {
+        "suggested_tools": list(
+            tools.by_panel_ship_percent().select_related("category")[:SUGGESTED_TOOLS]
+        ),
+        "categories": list(Category.objects.filter(tools__in=tools).distinct()),
+    }
 
 
 @cached_page
-def bookmarks_page(request):
-    """Saved tools live in the reader's browser; the script asks for them by slug."""
-    slugs = [s for s in request.GET.get("tools", "").split(",") if s][:MAX_BOOKMARKS]
-    tools = []
-    if slugs:
-        found = {
-            tool.slug: tool
-            for tool in Tool.objects.published()
-            .filter(slug__in=slugs)
-            .with_panel_counts()
-            .select_related("category")
-        }
-        tools = [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
-    return render(request, "verdicts/bookmarks.html", {"tools": tools, "asked": bool(slugs)})
+def search(request):
+    query = parse_query(request.GET.get("q", ""))
+    results = list(search_tools(query, Tool.objects.visible_to(request.user)))
+    context = {"query": query, "results": results}
+    if not results:
+        context.update(_suggestions(request))
+    status = 400 if query.too_long else 200
+    return render(request, "verdicts/search.html", context, status=status)

@@ -101,7 +101,14 @@ def test_the_reversed_pair_redirects_permanently_to_the_canonical_url(client, se
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "pair",
-    ["smolvm-vs-smollm3", "nothing-vs-nowhere", "smolvm", "smolvm-vs-", "a" + "-vs-a" * 40],
+    [
+        "smolvm-vs-nothing",
+        "smolvm-vs-smolvm",
+        "nothing-vs-nowhere",
+        "smolvm",
+        "smolvm-vs-",
+        "a" + "-vs-a" * 40,
+    ],
 )
 def test_an_unknown_pair_is_a_404_page(client, seeded, pair):
     response = client.get(f"/compare/{pair}/")
@@ -110,14 +117,19 @@ def test_an_unknown_pair_is_a_404_page(client, seeded, pair):
 
 
 @pytest.mark.django_db
-def test_an_unpublished_comparison_is_a_404_for_readers_and_a_preview_for_staff(client, seeded):
-    Comparison.objects.filter(tool_b__slug="smolvm").update(is_published=False)
+def test_an_unpublished_comparison_is_on_demand_for_readers_and_a_preview_for_staff(client, seeded):
+    Comparison.objects.filter(tool_b__slug="smolvm").update(
+        is_published=False, intro="Secret draft intro"
+    )
     url = "/compare/claude-4-api-tool-use-streaming-prompt-caching-vs-smolvm/"
-    assert client.get(url).status_code == 404
+    reader = text_of(client.get(url).content.decode())
+    assert "On demand — not an editor's pick" in reader
+    assert "Draft preview" not in reader
     client.force_login(User.objects.create_user("editor", is_staff=True))
     response = client.get(url)
     assert response.status_code == 200
     assert "Draft preview" in response.content.decode()
+    assert "On demand" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 import pytest
 
 from comparisons.models import Comparison
+from tests.factories import make_comparison, make_tool
 from tests.html import assert_in_order, text_of
 
 
@@ -23,8 +24,15 @@ def test_it_lists_the_published_comparisons_newest_first(client, seeded):
 
 
 @pytest.mark.django_db
-def test_the_home_page_runs_three_queries_then_one(client, seeded, django_assert_num_queries):
-    with django_assert_num_queries(3):
+@pytest.mark.parametrize("extra_tools", [0, 10])
+def test_the_home_page_runs_seven_queries_then_one(
+    client, seeded, django_assert_num_queries, extra_tools
+):
+    for _ in range(extra_tools):
+        make_comparison(make_tool(), make_tool())
+    # The content version, comparisons, their panels, top tools, personas,
+    # categories, the picker's tools; then, cached, the content version only.
+    with django_assert_num_queries(7):
         assert client.get("/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/").status_code == 200

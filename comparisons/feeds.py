@@ -1,0 +1,58 @@
+"""The Atom feed of new comparisons, for feed readers and aggregators."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from comparisons.models import Comparison
+from shiporskip.jinja2 import absolute_url
+from verdicts.models import Take
+from verdicts.structured_data import plain_text
+
+FEED_LENGTH = 20
+
+
+class NewComparisonsFeed(Feed):
+    feed_type = Atom1Feed
+    title = f"{settings.SITE_NAME}: new comparisons"
+    subtitle = "Side-by-side panel verdicts on AI developer tools, newest first."
+    author_name = settings.SITE_NAME
+
+    def link(self):
+        return absolute_url(reverse("comparisons:home"))
+
+    def feed_url(self):
+        return absolute_url(reverse("comparisons:feed"))
+
+    def items(self):
+        """The newest published comparisons with their tools' calls: three queries."""
+        calls = Take.objects.only("tool_id", "call")
+        return (
+            Comparison.objects.published()
+            .select_related("tool_a", "tool_b")
+            .prefetch_related(
+                Prefetch("tool_a__takes", queryset=calls),
+                Prefetch("tool_b__takes", queryset=calls),
+            )[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        verdicts = " · ".join(
+            f"{tool.name}: {tool.panel.summary}" for tool in (item.tool_a, item.tool_b)
+        )
+        intro = plain_text(item.intro_html)
+        return f"{verdicts}. {intro}" if intro else f"{verdicts}."
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)

@@ -1,0 +1,35 @@
+"""The open-data view of a comparison, curated or on demand: both tools' full
+payloads (from verdicts.open_data) plus the pairing's own facts."""
+
+from django.urls import reverse
+
+from comparisons.scorecard import build_scorecard
+from shiporskip.jinja2 import absolute_url
+from verdicts.open_data import tool_payload
+
+
+def comparison_payload(comparison) -> dict:
+    """Needs both tools with categories and takes prefetched with personas."""
+    a, b = comparison.tool_a, comparison.tool_b
+    return {
+        "title": comparison.title,
+        "canonical_url": absolute_url(comparison.get_absolute_url()),
+        "json_url": absolute_url(
+            reverse("comparisons:compare_json", args=[comparison.canonical_slug])
+        ),
+        "editors_pick": comparison.is_curated,
+        "intro_html": comparison.intro_html or None,
+        "published_at": comparison.published_at.isoformat() if comparison.is_curated else None,
+        "tools": [tool_payload(a), tool_payload(b)],
+        "scorecard": [
+            # Calls in the order of "tools"; null where the persona did not review.
+            {"persona": row.persona.slug, "calls": [_call(row.take_a), _call(row.take_b)]}
+            for row in build_scorecard(a, b)
+        ],
+    }
+
+
+def _call(take) -> dict | None:
+    if take is None:
+        return None
+    return {"score": take.score, "score_label": take.score_label, "call": take.call}

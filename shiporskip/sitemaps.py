@@ -1,0 +1,133 @@
+"""/sitemap.xml: every public page with its last change, from both apps.
+
+URLs are made absolute from SITE_URL rather than the request's Host header, so
+a crawler always sees the canonical address whatever host name it used.
+On-demand pairs are left out: there are n² of them and none is an editor's page.
+"""
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.urls import reverse
+
+from comparisons.models import Comparison
+from verdicts.models import Category, Persona, Tool
+
+# Change when /methodology/ is rewritten: it has no row to date it.
+METHODOLOGY_REVISED = datetime(2026, 11, 21, tzinfo=UTC)
+
+
+def _latest(*moments):
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
+class SiteUrlSitemap(Sitemap):
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PageSitemap(SiteUrlSitemap):
+    """The list pages: they change whenever a tool, take or comparison does."""
+
+    def items(self):
+        return [
+            "comparisons:home",
+            "verdicts:tools",
+            "verdicts:reviewers",
+            "comparisons:methodology",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        if item == "comparisons:methodology":
+            return METHODOLOGY_REVISED
+        if not hasattr(self, "_content_changed"):
+            tools = Tool.objects.published().aggregate(
+                tool=Max("updated_at"), take=Max("takes__updated_at")
+            )
+            comparison = Comparison.objects.published().aggregate(latest=Max("updated_at"))
+            self._content_changed = _latest(tools["tool"], tools["take"], comparison["latest"])
+        return self._content_changed
+
+
+class ToolSitemap(SiteUrlSitemap):
+    def items(self):
+        return (
+            Tool.objects.published()
+            .annotate(last_take=Max("takes__updated_at"))
+            .only("slug", "updated_at")
+            .order_by("pk")
+        )
+
+    def lastmod(self, tool):
+        return _latest(tool.updated_at, tool.last_take)
+
+
+class ComparisonSitemap(SiteUrlSitemap):
+    def items(self):
+        return (
+            Comparison.objects.published()
+            .select_related("tool_a", "tool_b")
+            .only(
+                "updated_at",
+                "tool_a__slug",
+                "tool_a__updated_at",
+                "tool_b__slug",
+                "tool_b__updated_at",
+            )
+            .annotate(
+                last_take_a=Max("tool_a__takes__updated_at"),
+                last_take_b=Max("tool_b__takes__updated_at"),
+            )
+            .order_by("pk")
+        )
+
+    def lastmod(self, comparison):
+        return _latest(
+            comparison.updated_at,
+            comparison.tool_a.updated_at,
+            comparison.tool_b.updated_at,
+            comparison.last_take_a,
+            comparison.last_take_b,
+        )
+
+
+class PersonaSitemap(SiteUrlSitemap):
+    def items(self):
+        published = Q(takes__tool__in=Tool.objects.published())
+        return Persona.objects.annotate(
+            last_take=Max("takes__updated_at", filter=published)
+        ).order_by("position")
+
+    def lastmod(self, persona):
+        return persona.last_take
+
+
+class CategorySitemap(SiteUrlSitemap):
+    def items(self):
+        # Filtering first makes both maxima range over published tools only.
+        return (
+            Category.objects.filter(tools__in=Tool.objects.published())
+            .annotate(last_tool=Max("tools__updated_at"), last_take=Max("tools__takes__updated_at"))
+            .order_by("name")
+        )
+
+    def lastmod(self, category):
+        return _latest(category.last_tool, category.last_take)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "comparisons": ComparisonSitemap,
+    "tools": ToolSitemap,
+    "reviewers": PersonaSitemap,
+    "categories": CategorySitemap,
+}

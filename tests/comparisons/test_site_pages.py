@@ -1,0 +1,75 @@
+"""/methodology/ and /llms.txt: how the figures are made, for people and models."""
+
+import re
+
+import pytest
+
+from tests.factories import make_comparison, make_persona, make_take, make_tool
+from tests.html import assert_in_order, text_of
+from verdicts.models import Call
+
+SITE = "http://127.0.0.1:8000"
+
+
+@pytest.mark.django_db
+def test_the_methodology_explains_the_rules_and_names_the_panel_from_the_database(client, seeded):
+    response = client.get("/methodology/")
+    assert response.status_code == 200
+    text = text_of(response.content.decode())
+    assert "rounded half up: 87.5% becomes 88%" in text
+    assert "Split when they are equal" in text
+    assert "Unscored" in text and "never estimate" in text
+    assert "One vote per reader per tool." in text and "a cookie that the site signs" in text
+    assert "rate limited" in text
+    assert "Editorial independence" in text
+    assert_in_order(
+        text,
+        [
+            "Builder",
+            "Show me the primitive, the DX bet and the moment of truth.",
+            "Skeptic",
+            "Creator",
+        ],
+    )
+    # The worked examples are computed by PanelTally, not typed in.
+    assert_in_order(text, ["7 ship / 1 skip", "88%", "Ship", "3 ship / 3 skip", "50%", "Split"])
+
+
+@pytest.mark.django_db
+def test_the_methodology_runs_one_query(client, seeded, django_assert_num_queries):
+    # +1: the content version read by the page cache
+    with django_assert_num_queries(2):
+        assert client.get("/methodology/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_llms_txt_describes_the_site_and_links_every_json_endpoint(client):
+    rocket = make_tool(name="Rocket [beta]", tagline="Launches")
+    make_take(rocket, make_persona(), call=Call.SHIP)
+    snail = make_tool(name="Snail", tagline="Slow")
+    make_tool(name="Draft", is_published=False)
+    make_comparison(rocket, snail)
+    response = client.get("/llms.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    body = response.content.decode()
+    assert body.startswith("# Ship or Skip\n\n> ")
+    assert f"[Methodology]({SITE}/methodology/)" in body
+    assert (
+        f"- [Rocket \\[beta\\]]({SITE}/tools/rocket-beta/): Launches. "
+        f"Panel: Ship · 1 ship / 0 skip. JSON at {SITE}/tools/rocket-beta.json"
+    ) in body
+    assert f"JSON at {SITE}/tools/snail.json" in body
+    assert f"JSON at {SITE}/compare/rocket-beta-vs-snail.json" in body
+    assert "Draft" not in body
+    assert re.search(r"^## Open data$", body, re.M)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tools", [2, 12])
+def test_llms_txt_runs_two_queries(client, django_assert_num_queries, tools):
+    for _ in range(tools // 2):
+        make_comparison(make_tool(), make_tool())
+    # +1: the content version read by the page cache
+    with django_assert_num_queries(3):
+        body = client.get("/llms.txt").content.decode()
+    assert body.count(".json\n") == tools + tools // 2

@@ -1,0 +1,71 @@
+"""Sorting and filtering by the panel in SQL agree with PanelTally."""
+
+import pytest
+
+from tests.factories import make_category, make_persona, make_take, make_tool
+from verdicts.models import Call, Take, Tool
+from verdicts.verdict import PanelTally
+
+COUNTS = [(ship, skip) for ship in range(9) for skip in range(9)]
+
+
+@pytest.fixture
+def every_panel(db):
+    """One tool per (ship, skip) pair from 0/0 to 8/8, named so names tie-break."""
+    personas = [make_persona() for _ in range(16)]
+    category = make_category()
+    takes = []
+    for ship, skip in COUNTS:
+        tool = make_tool(name=f"t{ship}-{skip}", category=category)
+        calls = [Call.SHIP] * ship + [Call.SKIP] * skip
+        takes += [
+            Take(tool=tool, persona=persona, call=call, score=None, body="b")
+            for persona, call in zip(personas, calls, strict=False)
+        ]
+    Take.objects.bulk_create(takes)
+
+
+@pytest.mark.django_db
+def test_it_computes_the_ship_percent_and_verdict_like_panel_tally(every_panel):
+    for tool in Tool.objects.with_panel_ranking():
+        tally = PanelTally(ship=tool.panel_ship, skip=tool.panel_skip)
+        assert tool.panel_ship_percent == tally.ship_percent, tool.name
+        assert tool.panel_verdict == tally.verdict_key, tool.name
+
+
+@pytest.mark.django_db
+def test_it_orders_by_the_rounded_ship_percent_then_name_with_no_takes_last(every_panel):
+    ordered = [tool.name for tool in Tool.objects.by_panel_ship_percent()]
+
+    def expected_key(counts):
+        percent = PanelTally(*counts).ship_percent
+        return (percent is None, -(percent or 0), f"t{counts[0]}-{counts[1]}")
+
+    assert ordered == [f"t{ship}-{skip}" for ship, skip in sorted(COUNTS, key=expected_key)]
+
+
+@pytest.mark.django_db
+def test_half_up_rounding_decides_ties_where_truncation_would_not():
+    # 5 of 8 is 62.5%: half up makes it 63 and ties it with 12 of 19 (63.2%), so
+    # the name decides. Truncating or banker's rounding would put it after.
+    personas = [make_persona() for _ in range(19)]
+    for name, ship, skip in [("Beta", 12, 7), ("alpha", 5, 3), ("Gamma", 8, 5)]:
+        tool = make_tool(name=name)
+        for persona, call in zip(personas, [Call.SHIP] * ship + [Call.SKIP] * skip, strict=False):
+            make_take(tool, persona, call=call)
+    ordered = list(Tool.objects.by_panel_ship_percent())
+    assert [(tool.name, tool.panel_ship_percent) for tool in ordered] == [
+        ("alpha", 63),
+        ("Beta", 63),
+        ("Gamma", 62),
+    ]
+    assert [tool.panel.ship_percent for tool in ordered] == [63, 63, 62]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["ship", "skip", "split", "none"])
+def test_filtering_by_verdict_in_sql_matches_panel_tally(every_panel, key):
+    found = {tool.name for tool in Tool.objects.with_panel_ranking().filter(panel_verdict=key)}
+    expected = {f"t{s}-{k}" for s, k in COUNTS if PanelTally(s, k).verdict_key == key}
+    assert found == expected
+    assert expected

@@ -1,0 +1,150 @@
+"""/search/ finds tools by name, tagline, description and takes, ranked the
+same way on SQLite and PostgreSQL (CI runs this file on both)."""
+
+import os
+import re
+
+import pytest
+
+from tests.factories import make_category, make_persona, make_take, make_tool
+from tests.html import text_of
+from verdicts.models import Tool
+from verdicts.search import MAX_TERMS, parse_query
+
+
+def found(response) -> list[str]:
+    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', response.content.decode())
+
+
+@pytest.fixture
+def tools(db):
+    persona = make_persona(name="Builder")
+    make_tool(name="Rocket Agent", tagline="Ships code", description="An agent.")
+    make_tool(name="Helper", tagline="A rocket for your tests", description="Plain.")
+    make_tool(name="Plain", tagline="Nothing special", description="Built like a rocket.")
+    take_only = make_tool(name="Quiet", tagline="Small", description="Calm.")
+    make_take(take_only, persona, body="Goes off like a **rocket** in CI.")
+    make_tool(name="Rocketry Draft", tagline="Rocket", is_published=False)
+    make_tool(name="Unrelated", tagline="Other", description="Other.")
+
+
+@pytest.mark.django_db
+def test_it_ranks_name_over_tagline_over_description_over_takes(client, tools):
+    response = client.get("/search/", {"q": "ROCKET"})
+    assert response.status_code == 200
+    assert found(response) == ["Rocket Agent", "Helper", "Plain", "Quiet"]
+    assert "1 take mentions it" in text_of(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_more_matching_words_rank_higher_and_ties_go_by_name_ignoring_case(client):
+    make_tool(name="zeta", tagline="fast agent")
+    make_tool(name="Alpha", tagline="fast agent")
+    make_tool(name="beta", tagline="fast")
+    make_tool(name="Omega", tagline="slow agent")
+    assert found(client.get("/search/", {"q": "fast agent"})) == ["Alpha", "zeta", "beta", "Omega"]
+
+
+@pytest.mark.django_db
+def test_each_result_shows_its_tagline_verdict_and_ship_percent(client):
+    tool = make_tool(name="Rocket", tagline="Launches things")
+    make_take(tool, make_persona(), call="skip")
+    text = text_of(client.get("/search/", {"q": "rocket"}).content.decode())
+    assert "Rocket Launches things" in text
+    assert "Skip 0% panel ship" in text
+
+
+@pytest.mark.django_db
+def test_like_wildcards_are_searched_literally(client):
+    make_tool(name="100% Pure", tagline="a_b")
+    make_tool(name="Other", tagline="anything")
+    assert found(client.get("/search/", {"q": "100%"})) == ["100% Pure"]
+    assert found(client.get("/search/", {"q": "a_b"})) == ["100% Pure"]
+
+
+@pytest.mark.django_db
+def test_non_ascii_words_match_the_same_way_on_every_database(client):
+    make_tool(name="Café Agent", tagline="Résumé writer")
+    make_tool(name="CAFÉ LOUD", tagline="Shouting")
+    # Accented letters match as typed, ASCII letters in any case: identical on
+    # SQLite and PostgreSQL whatever its locale.
+    assert found(client.get("/search/", {"q": "café"})) == ["Café Agent"]
+    assert found(client.get("/search/", {"q": "CAFÉ"})) == ["CAFÉ LOUD"]
+    assert found(client.get("/search/", {"q": "résumé"})) == ["Café Agent"]
+    # Equal rank: names ordered by code point after folding ASCII, so É before é.
+    assert found(client.get("/search/", {"q": "caf"})) == ["CAFÉ LOUD", "Café Agent"]
+
+
+@pytest.mark.django_db
+def test_an_empty_search_is_a_helpful_page(client, tools):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    text = text_of(response.content.decode())
+    assert "Browse instead" in text
+    assert "Top-rated by the panel" in text
+    assert "Rocket Agent" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "status", "message"),
+    [
+        ("!!! ??? ***", 200, "has no letters or digits to look for"),
+        ("x" * 101, 400, "That search is too long"),
+        ("' OR 1=1; DROP TABLE verdicts_tool; --", 200, "Results for “' OR 1=1; DROP TABLE"),
+        ("\x00\x01", 200, "Browse instead"),
+        ("rock\x00et", 200, "Results for “rock et”"),
+        ("🚀🚀", 200, "has no letters or digits"),
+        ("日本語のツール", 200, "Nothing matches"),
+        ("<script>alert(1)</script>", 200, "Nothing matches"),
+        ("a b c d e f g h i j k", 200, f"We searched for the first {MAX_TERMS} words only."),
+    ],
+)
+def test_an_absurd_search_gets_a_helpful_page_never_an_error(client, tools, q, status, message):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == status
+    html = response.content.decode()
+    assert message in text_of(html)
+    assert "<script>alert" not in html and "\x00" not in html
+    assert "Top-rated by the panel" in text_of(html) or found(response)
+    assert Tool.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_the_search_page_is_kept_out_of_search_engines(client, tools):
+    html = client.get("/search/", {"q": "rocket"}).content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in html
+
+
+def test_it_reads_terms_keeping_the_marks_of_tool_names():
+    assert parse_query("  c++ node.js, GPT-4o!  ").terms == ("c++", "node.js", "GPT-4o")
+    assert parse_query("Rocket rocket ROCKET").terms == ("Rocket",)
+    assert parse_query("").is_empty
+    assert parse_query("?!").has_nothing_to_search
+    assert parse_query("y" * 101).too_long
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tools", [3, 30])
+def test_a_search_runs_one_query(client, django_assert_num_queries, tools):
+    category = make_category()
+    for n in range(tools):
+        tool = make_tool(name=f"Rocket {n}", category=category)
+        make_take(tool, make_persona(), body="rocket")
+    # +1: the content version read by the page cache
+    with django_assert_num_queries(2):
+        response = client.get("/search/", {"q": "rocket fast"})
+    assert len(found(response)) == tools
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_searches_from_the_header_in_a_browser(live_server, page):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    make_tool(name="Rocket Agent"), make_tool(name="Snail")
+    page.goto(live_server.url + "/methodology/")
+    page.get_by_label("Search tools and takes").fill("rocket")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=rocket$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Results for “rocket”"
+    assert page.locator(".tool-row__name").all_inner_texts() == ["Rocket Agent"]

@@ -1,0 +1,89 @@
+"""The open-data view of a tool: every fact its page shows, as plain JSON types.
+
+One function builds the payload so /tools/<slug>.json, the comparison JSON and
+anything else that exports a tool can never disagree with each other or with
+the page, which reads the same PanelTally, CommunityTally and PanelScores.
+"""
+
+from django.http import JsonResponse
+from django.urls import reverse
+
+from shiporskip.jinja2 import absolute_url
+
+
+def _persona(persona) -> dict:
+    return {
+        "name": persona.name,
+        "slug": persona.slug,
+        "url": absolute_url(persona.get_absolute_url()),
+    }
+
+
+def take_payload(take) -> dict:
+    return {
+        "persona": _persona(take.persona),
+        "score": take.score,
+        "score_label": take.score_label,
+        "call": take.call,
+        "body_markdown": take.body,
+        "body_html": take.body_html,
+    }
+
+
+def tool_payload(tool) -> dict:
+    """Needs the tool's category and its takes prefetched with their personas."""
+    panel, community, scores = tool.panel, tool.community, tool.panel_scores
+    return {
+        "name": tool.name,
+        "slug": tool.slug,
+        "canonical_url": absolute_url(tool.get_absolute_url()),
+        "json_url": absolute_url(reverse("verdicts:tool_json", args=[tool.slug])),
+        "badge_url": absolute_url(reverse("verdicts:badge", args=[tool.slug])),
+        "category": {
+            "name": tool.category.name,
+            "slug": tool.category.slug,
+            "url": absolute_url(reverse("verdicts:category", args=[tool.category.slug])),
+        },
+        "tagline": tool.tagline,
+        "description_markdown": tool.description,
+        "description_html": tool.description_html,
+        "website": tool.website or None,
+        "pricing": {
+            "entry_tier": tool.entry_tier,
+            "entry_tier_label": tool.get_entry_tier_display(),
+            "read": tool.pricing or None,
+        },
+        "panel": {
+            "verdict": panel.verdict,
+            "verdict_key": panel.verdict_key,
+            "ship": panel.ship,
+            "skip": panel.skip,
+            "total": panel.total,
+            "ship_percent": panel.ship_percent,
+            "summary": panel.summary,
+            "average_score": float(scores.mean) if scores.mean is not None else None,
+            "scored_takes": scores.count,
+            "unscored_takes": scores.unscored,
+        },
+        "community": {
+            "ship": community.ship,
+            "skip": community.skip,
+            "total": community.total,
+            "ship_percent": community.ship_percent,
+            "summary": community.summary,
+        },
+        "takes": [take_payload(take) for take in tool.takes.all()],
+        "published_at": tool.published_at.isoformat(),
+        "updated_at": tool.updated_at.isoformat(),
+    }
+
+
+def open_data_response(payload: dict) -> JsonResponse:
+    """UTF-8 JSON that any site may fetch: the data is public by design."""
+    response = JsonResponse(
+        payload,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+        content_type="application/json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,34 @@
+"""Machine-readable views of a tool: its JSON and its embeddable SVG badge."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+
+from pagecache.decorators import cached_page
+from verdicts.badges import Badge
+from verdicts.models import Tool
+from verdicts.open_data import open_data_response, tool_payload
+
+BADGE_MAX_AGE = 3600
+
+
+@cached_page
+def tool_json(request, slug):
+    """Two queries: the tool with its category, then its takes with personas."""
+    tool = get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+    return open_data_response(tool_payload(tool))
+
+
+@cached_page
+def badge(request, slug):
+    """Published tools only, whoever asks: the response is cached publicly."""
+    tool = get_object_or_404(
+        Tool.objects.published().with_panel_counts().only("name", "slug"), slug=slug
+    )
+    svg = render_to_string("badges/tool.svg", {"badge": Badge(tool.name, tool.panel)})
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}"
+    # Opened directly, the SVG may load and run nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
