@@ -58,3 +58,15 @@ def make_comparison(tool_a, tool_b, **fields):
     return Comparison.objects.create(
         tool_a=tool_a, tool_b=tool_b, **{"is_published": True, **fields}
     )
+
+
+def make_editor(email=None, password="a long editor password 42"):
+    """A staff user in the Editors group the data migration made (not a superuser)."""
+    from django.contrib.auth.models import Group, User
+
+    from verdicts.editors import EDITORS_GROUP
+
+    email = email or f"editor{next(_counter)}@example.com"
+    user = User.objects.create_user(email, email, password, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user

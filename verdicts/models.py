@@ -3,7 +3,7 @@ readers' community votes."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -52,6 +52,24 @@ class ToolQuerySet(models.QuerySet):
             panel_ship=Count("takes", filter=Q(takes__call=Call.SHIP)),
             panel_skip=Count("takes", filter=Q(takes__call=Call.SKIP)),
         )
+
+    def with_panel_verdict(self, verdict_key: str):
+        """Tools whose PanelTally.verdict_key is verdict_key, decided in SQL.
+
+        The database twin of PanelTally.verdict (tests hold the two together), so
+        the admin can filter a long list without loading every tool.
+        """
+        counted = self if "panel_ship" in self.query.annotations else self.with_panel_counts()
+        return counted.filter(PANEL_VERDICT_RULES[verdict_key])
+
+
+# PanelTally.verdict_key → the condition on with_panel_counts() annotations.
+PANEL_VERDICT_RULES = {
+    "ship": Q(panel_ship__gt=F("panel_skip")),
+    "skip": Q(panel_ship__lt=F("panel_skip")),
+    "split": Q(panel_ship=F("panel_skip"), panel_ship__gt=0),
+    "none": Q(panel_ship=0, panel_skip=0),
+}
 
 
 class Tool(models.Model):
