@@ -47,7 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created editor {email}: sign in at /admin/."))
 
     def _valid_email(self, raw: str) -> str:
-        email = User.objects.normalize_email(raw.strip())
+        # Lower-cased whole: it is also the username, which signing in matches exactly.
+        email = raw.strip().lower()
         try:
             validate_email(email)
         except ValidationError:
