@@ -33,11 +33,16 @@ class SlugFromNameForm(forms.ModelForm):
         return slug
 
 
+class ToolForm(SlugFromNameForm):
+    class Meta:
+        widgets = {"pricing": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+
 class TakeInlineForm(forms.ModelForm):
     class Meta:
         model = Take
         fields = ["persona", "score", "call", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 4, "cols": 48})}
+        widgets = {"body": forms.Textarea(attrs={"rows": 6, "cols": 48})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +77,13 @@ class TakeInline(MarkdownPreviewMixin, admin.TabularInline):
     markdown_fields = ("body",)
     verbose_name = "panel take"
     verbose_name_plural = "panel takes (one per persona)"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "persona":
+            # A bare select: edit/add/view icons beside every row are only noise here.
+            formfield.widget = formfield.widget.widget
+        return formfield
 
     def get_formset(self, request, obj=None, **kwargs):
         personas = Persona.objects.order_by("position")
@@ -109,7 +121,7 @@ class PanelVerdictFilter(admin.SimpleListFilter):
 
 @admin.register(Tool)
 class ToolAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
-    form = SlugFromNameForm
+    form = ToolForm
     inlines = [TakeInline]
     markdown_fields = ("description",)
     list_display = [
