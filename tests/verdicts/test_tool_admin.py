@@ -202,3 +202,25 @@ def test_a_taken_slug_is_a_form_error(editor_client):
     )
     assert response.status_code == 200
     assert "Tool with this Slug already exists." in text_of(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_saved_take_keeps_its_persona(editor_client):
+    builder, skeptic = make_persona(name="Builder"), make_persona(name="Skeptic")
+    tool = make_tool()
+    make_take(tool, builder, score=50)
+    url = f"{TOOLS}{tool.pk}/change/"
+    response = submit(
+        editor_client, url, {"takes-0-persona": str(skeptic.pk), "takes-0-score": "90"}
+    )
+    assert response.status_code == 302
+    take = Take.objects.get()
+    assert (take.persona, take.score) == (builder, 90)
+
+
+@pytest.mark.django_db
+def test_an_unknown_verdict_filter_value_lists_everything(editor_client):
+    make_tool(name="Alpha")
+    response = editor_client.get(f"{TOOLS}?verdict=bogus")
+    assert response.status_code == 200
+    assert listed_names(response) == ["Alpha"]
