@@ -124,7 +124,11 @@ class Comparison(models.Model):
                 | Q(tool_a_id=self.tool_b_id, tool_b_id=self.tool_a_id)
             ).exclude(pk=self.pk)
             if same_pair.exists():
-                raise ValidationError("These two tools already have a comparison, in either order.")
+                # On tool_b, like the rule above, so the database constraints (skipped
+                # for a field in error) do not repeat it in their own terse words.
+                raise ValidationError(
+                    {"tool_b": "These two tools already have a comparison, in either order."}
+                )
 
     @classmethod
     def on_demand(cls, tool_x: Tool, tool_y: Tool) -> "Comparison":

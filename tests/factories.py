@@ -58,3 +58,20 @@ def make_comparison(tool_a, tool_b, **fields):
     return Comparison.objects.create(
         tool_a=tool_a, tool_b=tool_b, **{"is_published": True, **fields}
     )
+
+
+def make_editor(email=None, password="a long editor password 42"):
+    """A staff user in the Editors group the data migration made (not a superuser)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, User
+
+    from verdicts.editors import EDITOR_PERMISSIONS, EDITORS_GROUP, grant_editor_permissions
+
+    if not Group.objects.filter(name=EDITORS_GROUP).exists():
+        # A transactional test's flush removed what the data migration made; the
+        # migration's own function puts it back exactly (test_editors checks it).
+        grant_editor_permissions(apps, EDITOR_PERMISSIONS)
+    email = email or f"editor{next(_counter)}@example.com"
+    user = User.objects.create_user(email, email, password, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user

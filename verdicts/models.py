@@ -77,6 +77,14 @@ class ToolQuerySet(models.QuerySet):
         """Highest panel ship % first, tools without takes last, then by name."""
         return self.with_panel_ranking().order_by(*ranking.PANEL_ORDER)
 
+    def with_panel_verdict(self, verdict_key: str):
+        """Tools whose PanelTally.verdict_key is verdict_key, decided in SQL by the
+        same expression the tool lists filter with (verdicts/ranking.py)."""
+        counted = self if "panel_ship" in self.query.annotations else self.with_panel_counts()
+        return counted.alias(panel_verdict_key=ranking.panel_verdict_key()).filter(
+            panel_verdict_key=verdict_key
+        )
+
 
 class Tool(models.Model):
     class EntryTier(models.TextChoices):

@@ -1,0 +1,44 @@
+"""Comparisons in the verdict desk: pick two tools, write an optional intro."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from comparisons.models import Comparison, pair_slug
+from verdicts.admin_actions import publish_selected, unpublish_selected
+from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
+
+
+@admin.register(Comparison)
+class ComparisonAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    markdown_fields = ("intro",)
+    autocomplete_fields = ["tool_a", "tool_b"]
+    list_display = ["__str__", "public_url", "is_published", "published_at"]
+    list_filter = ["is_published"]
+    list_select_related = ["tool_a", "tool_b"]
+    search_fields = ["tool_a__name", "tool_b__name"]
+    actions = [publish_selected, unpublish_selected]
+    readonly_fields = ["public_url", "intro_preview"]
+    fieldsets = [
+        (None, {"fields": ["tool_a", "tool_b", "public_url"]}),
+        ("Introduction", {"fields": ["intro", "intro_preview"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["is_published", "published_at"],
+                "description": "Readers see a comparison once it and both its tools are "
+                "published. Staff can preview drafts with “View on site”.",
+            },
+        ),
+    ]
+
+    @admin.display(description="Public URL")
+    def public_url(self, comparison):
+        # The slug is never stored: it is read from the two tools' slugs.
+        if not comparison.pk:
+            return f"Made from the two tools once saved: /compare/{pair_slug('<a>', '<b>')}/"
+        url = comparison.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description="Rendered preview")
+    def intro_preview(self, comparison):
+        return rendered_preview(comparison.intro_html)

@@ -1,0 +1,101 @@
+"""The comparisons desk: tool pickers, the derived public URL and the pair rules."""
+
+import json
+
+import pytest
+
+from comparisons.models import Comparison
+from tests.admin_forms import admin_form, submit
+from tests.factories import make_comparison, make_editor, make_tool
+from tests.html import assert_in_order, text_of
+
+ADD = "/admin/comparisons/comparison/add/"
+
+
+@pytest.fixture
+def editor_client(client, db):
+    client.force_login(make_editor())
+    return client
+
+
+def errors_of(response) -> str:
+    assert response.status_code == 200, "expected the form back with its errors"
+    return text_of(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_tool_cannot_be_compared_with_itself(editor_client):
+    tool = make_tool()
+    text = errors_of(submit(editor_client, ADD, {"tool_a": tool.pk, "tool_b": tool.pk}))
+    assert "A tool cannot be compared with itself." in text
+    assert "Constraint" not in text
+    assert not Comparison.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reverse", [False, True], ids=["same order", "reverse order"])
+def test_a_pair_is_compared_only_once_in_either_order(editor_client, reverse):
+    a, b = make_tool(), make_tool()
+    make_comparison(a, b)
+    left, right = (b, a) if reverse else (a, b)
+    text = errors_of(submit(editor_client, ADD, {"tool_a": left.pk, "tool_b": right.pk}))
+    assert text.count("These two tools already have a comparison, in either order.") == 1
+    assert "Constraint" not in text
+    assert Comparison.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_both_tools_are_required(editor_client):
+    text = errors_of(submit(editor_client, ADD, {"tool_a": "", "tool_b": ""}))
+    assert text.count("This field is required.") == 2
+    assert not Comparison.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_shows_the_public_url_made_from_the_tools_and_links_to_the_site(editor_client):
+    a, b = make_tool(name="Alpha"), make_tool(name="Beta")
+    assert "Made from the two tools once saved" in text_of(editor_client.get(ADD).content.decode())
+    comparison = make_comparison(a, b)
+    html = editor_client.get(f"/admin/comparisons/comparison/{comparison.pk}/change/")
+    html = html.content.decode()
+    assert '<a href="/compare/alpha-vs-beta/">/compare/alpha-vs-beta/</a>' in html
+    assert "View on site" in text_of(html)
+    listing = text_of(editor_client.get("/admin/comparisons/comparison/").content.decode())
+    assert_in_order(listing, ["Alpha vs Beta", "/compare/alpha-vs-beta/"])
+
+    # Renaming a tool's slug moves the comparison's URL with it.
+    a.slug = "alpha-two"
+    a.save()
+    listing = text_of(editor_client.get("/admin/comparisons/comparison/").content.decode())
+    assert "/compare/alpha-two-vs-beta/" in listing
+
+
+@pytest.mark.django_db
+def test_the_tool_pickers_autocomplete_by_name(editor_client):
+    make_tool(name="Sandboxer")
+    make_tool(name="Other")
+    form = admin_form(editor_client, ADD)
+    assert not form.get("tool_a") and not form.get("tool_b")
+    html = editor_client.get(ADD).content.decode()
+    assert 'class="admin-autocomplete' in html
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "sandb",
+            "app_label": "comparisons",
+            "model_name": "comparison",
+            "field_name": "tool_b",
+        },
+    )
+    assert response.status_code == 200
+    assert [item["text"] for item in json.loads(response.content)["results"]] == ["Sandboxer"]
+
+
+@pytest.mark.django_db
+def test_the_list_runs_a_constant_number_of_queries(editor_client, django_assert_num_queries):
+    for size in (2, 10):
+        while Comparison.objects.count() < size:
+            make_comparison(make_tool(), make_tool())
+        with django_assert_num_queries(7):
+            response = editor_client.get("/admin/comparisons/comparison/")
+        assert text_of(response.content.decode()).count(" vs ") >= size

@@ -1,0 +1,240 @@
+"""The verdict desk: editors publish tools, their panel takes, personas and
+categories here, and look at readers' community votes."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import slugify
+
+from verdicts.admin_actions import publish_selected, unpublish_selected
+from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
+from verdicts.models import Category, CommunityVote, Persona, Take, Tool
+from verdicts.verdict import PanelTally
+
+admin.site.site_header = "Ship or Skip — verdict desk"
+admin.site.site_title = "Ship or Skip verdict desk"
+admin.site.index_title = "The verdict desk"
+
+
+class SlugFromNameForm(forms.ModelForm):
+    """The slug may be left empty: it is filled from the name, as save() would,
+    before validation so a clash shows as a form error rather than a crash."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name", ""))
+        if not slug:
+            raise forms.ValidationError("Enter a slug, or a name to make one from.")
+        return slug
+
+
+class ToolForm(SlugFromNameForm):
+    class Meta:
+        widgets = {"pricing": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+
+class TakeInlineForm(forms.ModelForm):
+    class Meta:
+        model = Take
+        fields = ["persona", "score", "call", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6, "cols": 48})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A saved take belongs to its persona; to reassign it, delete it and add
+            # another. (Swapping two personas in place would break the unique rule
+            # midway through the save.)
+            self.fields["persona"].disabled = True
+
+
+class TakeFormSet(BaseInlineFormSet):
+    # Set per request by TakeInline.get_formset: one empty row per persona
+    # who has not reviewed the tool yet.
+    persona_initial: list[dict] = []
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", self.persona_initial)
+        super().__init__(*args, **kwargs)
+
+    def get_unique_error_message(self, unique_check):
+        if set(unique_check) == {"tool", "persona"}:
+            return "Each persona gives one take per tool: a persona appears in two rows."
+        return super().get_unique_error_message(unique_check)
+
+
+class TakeInline(MarkdownPreviewMixin, admin.TabularInline):
+    model = Take
+    form = TakeInlineForm
+    formset = TakeFormSet
+    fields = ["persona", "score", "call", "body", "body_preview"]
+    readonly_fields = ["body_preview"]
+    markdown_fields = ("body",)
+    verbose_name = "panel take"
+    verbose_name_plural = "panel takes (one per persona)"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "persona":
+            # A bare select: edit/add/view icons beside every row are only noise here.
+            formfield.widget = formfield.widget.widget
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        personas = Persona.objects.order_by("position")
+        if obj is not None:
+            personas = personas.exclude(takes__tool=obj)
+        missing = list(personas.values_list("pk", flat=True))
+        formset = super().get_formset(request, obj, extra=len(missing), **kwargs)
+        formset.persona_initial = [{"persona": pk} for pk in missing]
+        return formset
+
+    @admin.display(description="Rendered preview")
+    def body_preview(self, take):
+        return rendered_preview(take.body_html)
+
+
+class PanelVerdictFilter(admin.SimpleListFilter):
+    """Filters by the same verdict the pages show (PanelTally), in the database."""
+
+    title = "panel verdict"
+    parameter_name = "verdict"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ship", PanelTally.SHIP),
+            ("skip", PanelTally.SKIP),
+            ("split", PanelTally.SPLIT),
+            ("none", PanelTally.NONE),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in {key for key, _ in self.lookup_choices}:
+            return queryset.with_panel_verdict(self.value())
+        return queryset
+
+
+@admin.register(Tool)
+class ToolAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    form = ToolForm
+    inlines = [TakeInline]
+    markdown_fields = ("description",)
+    list_display = [
+        "name",
+        "category",
+        "panel_verdict",
+        "panel_ship",
+        "community",
+        "entry_tier",
+        "is_published",
+        "published_at",
+    ]
+    list_filter = ["category", "entry_tier", PanelVerdictFilter, "is_published"]
+    list_select_related = ["category"]
+    search_fields = ["name", "tagline", "category__name"]
+    # Explicit, because a grouped (annotated) query ignores Meta.ordering.
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    # An address typed without a scheme is taken as https://, Django 6's default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = [publish_selected, unpublish_selected]
+    readonly_fields = ["description_preview", "panel_summary", "community_summary"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "tagline", "logo_initial"]}),
+        ("Review", {"fields": ["description", "description_preview", "entry_tier", "pricing"]}),
+        ("Links", {"fields": ["website"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["is_published", "published_at", "panel_summary", "community_summary"],
+                "description": "Readers see a tool once it is published and its date has "
+                "come. Staff can preview drafts on the site with “View on site”.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Panel counts as annotations: the list costs the same queries for any size.
+        return super().get_queryset(request).with_panel_counts()
+
+    @admin.display(description="Panel verdict")
+    def panel_verdict(self, tool):
+        return tool.panel.verdict
+
+    @admin.display(description="Panel ship")
+    def panel_ship(self, tool):
+        return tool.panel.percent_label
+
+    @admin.display(description="Community")
+    def community(self, tool):
+        return tool.community.summary
+
+    @admin.display(description="Rendered preview")
+    def description_preview(self, tool):
+        return rendered_preview(tool.description_html)
+
+    @admin.display(description="Panel")
+    def panel_summary(self, tool):
+        return tool.panel.summary if tool.pk else PanelTally.NONE
+
+    @admin.display(description="Community vote")
+    def community_summary(self, tool):
+        return tool.community.summary
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    form = SlugFromNameForm
+    list_display = ["name", "slug", "tool_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tool_total=Count("tools"))
+
+    @admin.display(description="Tools", ordering="tool_total")
+    def tool_count(self, category):
+        return category.tool_total
+
+
+@admin.register(Persona)
+class PersonaAdmin(admin.ModelAdmin):
+    form = SlugFromNameForm
+    list_display = ["position", "name", "motto"]
+    list_display_links = ["name"]
+    search_fields = ["name", "motto"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CommunityVote)
+class CommunityVoteAdmin(admin.ModelAdmin):
+    """Readers' own votes: the desk looks, nobody edits them through the admin."""
+
+    list_display = ["tool", "call", "reader", "tool_tally", "updated_at"]
+    list_filter = ["call", "tool"]
+    list_select_related = ["tool"]
+    search_fields = ["tool__name"]
+    # Counting every vote row for "N total" is the slow part of a huge list.
+    show_full_result_count = False
+
+    @admin.display(description="Reader")
+    def reader(self, vote):
+        return f"{vote.visitor_key[:8]}…"
+
+    @admin.display(description="Tool's community tally")
+    def tool_tally(self, vote):
+        return vote.tool.community.summary
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
