@@ -82,6 +82,7 @@ TEMPLATES = [
 
 # SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production.
 SQLITE_PATH = env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASES = {
     "default": dj_database_url.parse(
         env_database_url("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
@@ -113,7 +114,7 @@ else:
     # threads share up to DATABASE_POOL_MAX_SIZE connections, which suits many threads
     # against a server with few connection slots.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-    if env_bool("DATABASE_POOL", False):
+    if DATABASE_POOL:
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool, not Django, keeps them
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": 1,
