@@ -5,8 +5,9 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_it_answers_ok_when_the_database_answers(client):
-    response = client.get("/healthz")
+def test_it_answers_ok_when_the_database_answers(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
     assert "no-store" in response.headers["Cache-Control"]
