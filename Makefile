@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= shiporskip.settings.dev
 
-.PHONY: venv run test pytest lint format migrations-check lock clean
+.PHONY: venv run serve test pytest lint format migrations-check lock clean
 
 venv: $(VENV)/.installed
 
@@ -23,6 +23,18 @@ run: venv
 	$(PY) manage.py loadseed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production mode on this machine, through the container's entrypoint: gunicorn on
+# SQLite, the seed fixtures in an empty database, plain HTTP (no HTTPS redirect) and
+# development values for the required variables unless they are set.
+serve: venv
+	env DJANGO_SETTINGS_MODULE=shiporskip.settings.prod DATABASE_URL= \
+	  SECRET_KEY="$${SECRET_KEY:-make-serve-development-only-key-not-secret-0123456789}" \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost,[::1]}" \
+	  SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" \
+	  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	  LOAD_SEED="$${LOAD_SEED:-true}" HOST=$(HOST) PORT=$(PORT) \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/entrypoint
+
 test: venv lint migrations-check pytest
 
 # The suite alone; DATABASE_URL picks the database (SQLite when unset).
@@ -32,6 +44,7 @@ pytest: venv
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/hadolint Dockerfile
 
 format: venv
 	$(VENV)/bin/ruff format .

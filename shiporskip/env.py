@@ -5,6 +5,9 @@ deployment fails at start-up rather than behaving differently in production.
 """
 
 import os
+import sys
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 
 class ImproperlyConfiguredEnv(Exception):
@@ -38,14 +41,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfiguredEnv(f"{name}={value!r} is not a boolean (use true or false)")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfiguredEnv(f"{name}={value!r} is not a whole number") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfiguredEnv(f"{name}={number} is below the minimum of {minimum}")
+    return number
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
@@ -53,3 +59,98 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value == "":
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, schemes: set[str], default: str | None = None) -> str | None:
+    """A URL whose scheme is one of `schemes` and that names a host."""
+    value = env_str(name, default)
+    if value is None:
+        return None
+    _check_url(name, value, schemes)
+    return value
+
+
+def _check_url(name: str, value: str, schemes: set[str]) -> None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfiguredEnv(f"{name}={value!r} is not a valid URL") from None
+    if parts.scheme not in schemes:
+        allowed = ", ".join(f"{scheme}://" for scheme in sorted(schemes))
+        raise ImproperlyConfiguredEnv(f"{name}={value!r} must start with one of {allowed}")
+    if not (parts.hostname or (parts.scheme == "unix" and parts.path)):
+        raise ImproperlyConfiguredEnv(f"{name}={value!r} names no host")
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """Comma-separated origins (scheme://host[:port]) for CSRF_TRUSTED_ORIGINS."""
+    origins = env_list(name, default)
+    for origin in origins:
+        _check_url(name, origin, {"http", "https"})
+        if urlsplit(origin).path not in ("", "/"):
+            raise ImproperlyConfiguredEnv(f"{name}: {origin!r} is an origin, it takes no path")
+    return [origin.rstrip("/") for origin in origins]
+
+
+def env_header(name: str, default: str) -> tuple[str, str] | None:
+    """A request header and the value that marks HTTPS, written `Header-Name: value`,
+    as Django's META key and value; `none` turns it off."""
+    value = (env_str(name, default) or "").strip()
+    if value.lower() == "none":
+        return None
+    header, colon, expected = (part.strip() for part in value.partition(":"))
+    if not colon or not header or not expected or " " in header:
+        raise ImproperlyConfiguredEnv(
+            f"{name}={value!r} must look like 'X-Forwarded-Proto: https' (or be none)"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), expected
+
+
+def env_database_url(name: str, default: str) -> str:
+    """PostgreSQL (postgres://user:pass@host:port/name) or SQLite (sqlite:///path)."""
+    value = env_str(name, default) or default
+    if value.startswith("sqlite:///"):
+        return value
+    _check_url(name, value, {"postgres", "postgresql"})
+    return value
+
+
+_REDIS_SCHEMES = {"redis", "rediss", "unix"}
+
+
+def caches_from_env() -> dict:
+    """CACHES: Redis when CACHE_URL (or REDIS_URL) names one, so that every app server
+    shares one cache and one rate-limit store; this process's memory otherwise."""
+    for name in ("CACHE_URL", "REDIS_URL"):
+        value = env_str(name)
+        if value is None:
+            continue
+        # Django's RedisCache takes a comma-separated list: the first server takes
+        # writes, the others are read replicas.
+        locations = [location.strip() for location in value.split(",")]
+        for location in locations:
+            _check_url(name, location, _REDIS_SCHEMES)
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": locations if len(locations) > 1 else locations[0],
+                "KEY_PREFIX": "shiporskip",
+                # A Redis that stops answering must not hold requests for long.
+                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@contextmanager
+def exit_on_bad_config():
+    """Turn a configuration error into one line on stderr and exit status 2, for
+    manage.py, the WSGI module and gunicorn.conf.py: operators read a sentence,
+    not a traceback."""
+    try:
+        yield
+    except ImproperlyConfiguredEnv as error:
+        sys.stderr.write(f"Configuration error: {error}\n")
+        sys.stderr.flush()
+        raise SystemExit(2) from None

@@ -4,6 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from shiporskip.env import exit_on_bad_config
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shiporskip.settings.prod")
 
-application = get_wsgi_application()
+with exit_on_bad_config():
+    application = get_wsgi_application()

@@ -4,8 +4,16 @@ from the environment through the typed helpers in shiporskip.env."""
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from shiporskip.env import env_bool, env_int, env_list, env_str
+from shiporskip.env import (
+    caches_from_env,
+    env_bool,
+    env_database_url,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,7 +45,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request, static files included, has its id.
+    "shiporskip.request_log.RequestIdMiddleware",
+    # The security headers wrap everything below, static files and /healthz included.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shiporskip.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers 304 when the ETag our page middleware sets is the browser's.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -48,7 +63,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "shiporskip.urls"
@@ -79,9 +93,10 @@ TEMPLATES = [
 
 # SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production.
 SQLITE_PATH = env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
+        env_database_url("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -104,6 +119,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # cached page more than everything else it does.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+else:
+    # PostgreSQL: by default each app-server thread keeps its connection for
+    # DATABASE_CONN_MAX_AGE seconds, checked before reuse; simple, and it works behind
+    # PgBouncer. DATABASE_POOL=true uses Django's psycopg pool instead: a worker's
+    # threads share up to DATABASE_POOL_MAX_SIZE connections, which suits many threads
+    # against a server with few connection slots.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    if DATABASE_POOL:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool, not Django, keeps them
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4, minimum=1),
+            # Seconds a request waits for a connection before failing.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -157,10 +187,69 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ship or Skip <verdicts@shiporskip.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# One line per record on stdout, each with the id of the request that wrote it;
+# gunicorn writes the access line of each request with the same id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "shiporskip.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "shiporskip.request_log.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s",
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Replaces Django's own console and mail handlers, so no error is written twice.
+    "loggers": {"django": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
 }
+
+# Security headers on every response, in every environment, so the tests see them.
+# Our scripts and styles are files in static/: nothing inline, nothing evaluated.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# Nothing here needs a device or a payment; no page may ask for one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Deliberately no Cross-Origin-Resource-Policy: badges (/badges/<slug>.svg) must load
+# as <img> on other sites.
+
+# Redis (CACHE_URL or REDIS_URL) shared by every app server, or local memory.
+CACHES = caches_from_env()
