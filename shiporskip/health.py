@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 def database_answers() -> bool:
     try:
+        # A fresh connection: a persistent one can keep answering from a database
+        # file that has gone (SQLite keeps it open), or hide a dead server until
+        # the next real request fails.
+        connection.close()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)

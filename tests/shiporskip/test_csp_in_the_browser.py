@@ -35,7 +35,7 @@ def test_the_admin_logs_in_edits_and_saves_under_the_policy(page, live_server):
     page.get_by_label("Username:").fill("editor")
     page.get_by_label("Password:").fill("correct horse")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Site administration").wait_for()
+    page.get_by_role("heading", name="The verdict desk").wait_for()
 
     # The user form is the admin's busiest: fieldsets, a password widget and the
     # two-box permission selector that admin JavaScript builds.
