@@ -58,3 +58,11 @@ def make_comparison(tool_a, tool_b, **fields):
     return Comparison.objects.create(
         tool_a=tool_a, tool_b=tool_b, **{"is_published": True, **fields}
     )
+
+
+def make_subscriber(email=None, status="confirmed"):
+    from newsletter.models import Subscriber
+
+    return Subscriber.objects.create(
+        email=email or f"reader{next(_counter)}@example.com", status=status
+    )
