@@ -113,8 +113,13 @@ def _attach_counted_tools(comparisons: list[Comparison]) -> None:
 def _changed_tools(since, until, exclude: set[int]) -> list[ChangedTool]:
     """Tools with takes added or revised in the period, after any issue reported them."""
     revised = Take.objects.filter(updated_at__gt=since, updated_at__lte=until)
+    # An issue reported a tool's panel if it listed the tool or one of its comparisons.
     last_reported = (
-        Issue.objects.filter(changed_tools=OuterRef("pk"))
+        Issue.objects.filter(
+            Q(changed_tools=OuterRef("pk"))
+            | Q(comparisons__tool_a=OuterRef("pk"))
+            | Q(comparisons__tool_b=OuterRef("pk"))
+        )
         .order_by("-period_until")
         .values("period_until")[:1]
     )

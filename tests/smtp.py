@@ -27,17 +27,18 @@ class _Recorder:
         return "250 OK"
 
     async def handle_MAIL(self, smtp, session, envelope, address, mail_options):
-        if await self.server._held("MAIL", smtp):
+        if await self.server._held("MAIL", len(self.server.messages), smtp):
             return "421 4.3.2 Service shutting down"  # never reaches the aborted client
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
     async def handle_DATA(self, smtp, session, envelope):
-        await self.server._held("DATA", smtp)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        held = ("DATA", len(self.server.messages))
         with self.server.lock:
             self.server.messages.append((list(envelope.rcpt_tos), message))
+        await self.server._held(*held, smtp)
         return "250 Message accepted for delivery"
 
 
@@ -56,12 +57,13 @@ class RecordingSMTPServer:
 
     def hold(self, after: int, at: str = "MAIL"):
         """Once `after` messages have arrived, keep the next session waiting at MAIL FROM
-        (before the next message) or at the end of DATA (message received, no answer
-        yet) until release() or drop(). Sessions after that one are not held."""
+        (before the next message) or at the end of DATA (the message recorded, as a
+        server that queued it, but not yet answered) until release() or drop(). Only
+        one session is held."""
         self._hold = (after, at)
 
     def release(self):
-        """Let the held session go on: MAIL is accepted, a held DATA is recorded."""
+        """Let the held session go on (if its client is still there)."""
         self._release.set()
 
     def drop(self):
@@ -69,10 +71,10 @@ class RecordingSMTPServer:
         self._drop = True
         self._release.set()
 
-    async def _held(self, stage: str, smtp) -> bool:
+    async def _held(self, stage: str, received: int, smtp) -> bool:
         """Wait if this session is the one to hold; True when its connection was dropped."""
         with self.lock:
-            if self._hold != (len(self.messages), stage):
+            if self._hold != (received, stage):
                 return False
             self._hold = None
         self.holding.set()
