@@ -216,17 +216,17 @@ class Outcome:
     stopped: str = ""  # why the run stopped early, if it did
 
 
-def deliver(delivery_ids: list[int]) -> Outcome:
-    """Send these deliveries in order on one connection; stop at the first lost connection."""
+def deliver(deliveries) -> Outcome:
+    """Send a queryset of deliveries in order on one connection; stop when the server fails."""
     outcome = Outcome()
-    if not delivery_ids:
+    work = list(deliveries.order_by("pk").values_list("pk", "issue_id"))
+    if not work:
         return outcome
-    issue_of = dict(Delivery.objects.filter(pk__in=delivery_ids).values_list("pk", "issue_id"))
-    issues = Issue.objects.in_bulk(set(issue_of.values()))
+    issues = Issue.objects.in_bulk({issue_id for _, issue_id in work})
     try:
         with Transport() as transport:
-            for delivery_id in delivery_ids:
-                status = deliver_one(transport, delivery_id, issues[issue_of[delivery_id]])
+            for delivery_id, issue_id in work:
+                status = deliver_one(transport, delivery_id, issues[issue_id])
                 outcome.sent += status == Delivery.Status.SENT
                 outcome.failed += status == Delivery.Status.FAILED
                 outcome.cancelled += status == Delivery.Status.CANCELLED

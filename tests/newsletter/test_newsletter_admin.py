@@ -81,6 +81,23 @@ def test_the_issue_list_runs_a_constant_number_of_queries(
     assert len(counts_in_list(response.content.decode())) == issues
 
 
+@pytest.mark.parametrize("issues, per_issue", [(1, 2), (3, 20)])
+@pytest.mark.parametrize("page, queries", [(DELIVERIES, 6), (SUBSCRIBERS, 7)])
+def test_the_delivery_and_subscriber_lists_run_a_constant_number_of_queries(
+    admin_client, django_assert_num_queries, issues, per_issue, page, queries
+):
+    for n in range(issues):
+        make_issue(f"Issue {n}", [S.SENT, S.FAILED] * (per_issue // 2))
+    admin_client.get(page)
+
+    with django_assert_num_queries(queries):
+        response = admin_client.get(page)
+
+    assert re.search(
+        rf"\b{issues * per_issue} (deliveries|subscribers)\b", text_of(response.content.decode())
+    )
+
+
 def test_the_issue_page_shows_what_it_covered_and_links_its_deliveries(admin_client):
     make_subscriber()
     comparison = make_comparison(make_tool(name="Alpha"), make_tool(name="Beta"))

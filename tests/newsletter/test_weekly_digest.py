@@ -136,6 +136,10 @@ def test_a_refused_address_is_recorded_as_failed_and_the_others_still_get_it(mai
     assert "Sent 2, failed 1" in output
     assert "1 address refused by the mail server: the next run tries again" in output
 
+    output = run("--dry-run")
+    assert "Would (re)try 1 delivery of earlier issues." in output
+    assert len(mail.messages) == 2
+
     mail.refused.clear()
     output = run()
 

@@ -66,18 +66,18 @@ class Command(BaseCommand):
                 f"Requeued {_count(count, 'interrupted delivery', 'interrupted deliveries')}."
             )
         self._warn_interrupted()
-        outstanding = list(
-            Delivery.objects.outstanding(max_attempts).order_by("pk").values_list("pk", flat=True)
-        )
+        outstanding = Delivery.objects.outstanding(max_attempts)
+        outstanding_count = outstanding.count()
         now = timezone.now()
         news = digest.compose(since or digest.default_since(now), now)
         if dry_run:
-            self._describe(outstanding, news)
+            self._describe(outstanding_count, news)
             return
         total = delivery.Outcome()
-        if outstanding:
+        if outstanding_count:
             self.stdout.write(
-                f"Finishing earlier issues: {len(outstanding)} deliveries to (re)try."
+                "Finishing earlier issues: "
+                f"{_count(outstanding_count, 'delivery', 'deliveries')} to (re)try."
             )
             self._add(total, delivery.deliver(outstanding))
         if not total.stopped:
@@ -92,12 +92,12 @@ class Command(BaseCommand):
         if issue is None:
             self.stdout.write("No confirmed subscribers: no issue composed.")
             return
-        ids = list(issue.deliveries.order_by("pk").values_list("pk", flat=True))
+        recipients = issue.deliveries.count()
         self.stdout.write(
             f"Composed “{issue.subject}”: {_count(len(news.comparisons), 'new comparison')}, "
-            f"{_count(len(news.changed), 'updated verdict')}, {_count(len(ids), 'recipient')}."
+            f"{_count(len(news.changed), 'updated verdict')}, {_count(recipients, 'recipient')}."
         )
-        self._add(total, delivery.deliver(ids))
+        self._add(total, delivery.deliver(issue.deliveries.all()))
 
     @staticmethod
     def _add(total: delivery.Outcome, outcome: delivery.Outcome) -> None:
@@ -145,12 +145,11 @@ class Command(BaseCommand):
                 )
             )
 
-    def _describe(self, outstanding: list[int], news: digest.Digest) -> None:
+    def _describe(self, outstanding: int, news: digest.Digest) -> None:
         self.stdout.write("Dry run: nothing is sent or stored.")
         if outstanding:
             self.stdout.write(
-                f"Would (re)try {_count(len(outstanding), 'delivery', 'deliveries')} "
-                "of earlier issues."
+                f"Would (re)try {_count(outstanding, 'delivery', 'deliveries')} of earlier issues."
             )
         if news.is_empty:
             self.stdout.write(f"Nothing new since {_when(news.since)}: no issue would be composed.")
