@@ -82,16 +82,16 @@ def test_the_issue_list_runs_a_constant_number_of_queries(
 
 
 @pytest.mark.parametrize("issues, per_issue", [(1, 2), (3, 20)])
-@pytest.mark.parametrize("page, queries", [(DELIVERIES, 6), (SUBSCRIBERS, 7)])
+@pytest.mark.parametrize("url, queries", [(DELIVERIES, 6), (SUBSCRIBERS, 7)])
 def test_the_delivery_and_subscriber_lists_run_a_constant_number_of_queries(
-    admin_client, django_assert_num_queries, issues, per_issue, page, queries
+    admin_client, django_assert_num_queries, issues, per_issue, url, queries
 ):
     for n in range(issues):
         make_issue(f"Issue {n}", [S.SENT, S.FAILED] * (per_issue // 2))
-    admin_client.get(page)
+    admin_client.get(url)
 
     with django_assert_num_queries(queries):
-        response = admin_client.get(page)
+        response = admin_client.get(url)
 
     assert re.search(
         rf"\b{issues * per_issue} (deliveries|subscribers)\b", text_of(response.content.decode())
