@@ -94,7 +94,8 @@ class Issue(models.Model):
 
     iso_year = models.PositiveSmallIntegerField()
     iso_week = models.PositiveSmallIntegerField()
-    subject = models.CharField(max_length=255)
+    # The week and the lead comparison: two tool names of up to 120 characters fit.
+    subject = models.CharField(max_length=300)
     period_since = models.DateTimeField(help_text="Start of the period covered (exclusive).")
     period_until = models.DateTimeField(help_text="End of the period covered (inclusive).")
     html_body = models.TextField()

@@ -263,3 +263,12 @@ def test_without_confirmed_subscribers_nothing_is_published():
     assert Issue.objects.count() == 0
     assert Delivery.objects.count() == 0
     assert len(compose_week().comparisons) == 1  # still news for the first reader
+
+
+def test_an_issue_leading_with_the_longest_tool_names_can_be_stored():
+    make_subscriber()
+    make_comparison(make_tool(name="A" * 120), make_tool(name="B" * 120))
+
+    issue = digest.publish(compose_week())
+
+    assert Issue.objects.get(pk=issue.pk).subject.endswith("A" * 120 + " vs " + "B" * 120)
