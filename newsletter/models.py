@@ -65,3 +65,107 @@ class Subscriber(models.Model):
             self.status = self.Status.UNSUBSCRIBED
             self.unsubscribed_at = timezone.now()
             self.save(update_fields=["status", "unsubscribed_at"])
+
+
+class IssueQuerySet(models.QuerySet):
+    def with_delivery_counts(self):
+        """Annotate sent/failed/pending/interrupted counts: one query for any list."""
+        status = Delivery.Status
+        return self.annotate(
+            sent_count=models.Count("deliveries", filter=models.Q(deliveries__status=status.SENT)),
+            failed_count=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=status.FAILED)
+            ),
+            pending_count=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=status.PENDING)
+            ),
+            interrupted_count=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=status.SENDING)
+            ),
+        )
+
+
+class Issue(models.Model):
+    """One issue of the newsletter, rendered once so every reader gets the same text.
+
+    The bodies hold newsletter.digest.READER_UNSUBSCRIBE_URL where each message
+    puts its reader's own unsubscribe link.
+    """
+
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    # The week and the lead comparison: two tool names of up to 120 characters fit.
+    subject = models.CharField(max_length=300)
+    period_since = models.DateTimeField(help_text="Start of the period covered (exclusive).")
+    period_until = models.DateTimeField(help_text="End of the period covered (inclusive).")
+    html_body = models.TextField()
+    text_body = models.TextField()
+    comparisons = models.ManyToManyField(
+        "comparisons.Comparison", blank=True, related_name="newsletter_issues"
+    )
+    changed_tools = models.ManyToManyField(
+        "verdicts.Tool", blank=True, related_name="newsletter_issues"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # "Since the last issue": the newest issue's period_until.
+            models.Index(fields=["-period_until"], name="issue_latest"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def outstanding(self, max_attempts: int):
+        """Deliveries a run should (re)try: pending, or failed fewer than max_attempts times."""
+        return self.filter(
+            models.Q(status=Delivery.Status.PENDING)
+            | models.Q(status=Delivery.Status.FAILED, attempts__lt=max_attempts)
+        )
+
+
+class Delivery(models.Model):
+    """One issue to one subscriber, and what became of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        # Claimed, handed to the SMTP server, outcome not yet recorded. Left in this
+        # state only by a run that died mid-message: see newsletter/delivery.py.
+        SENDING = "sending", "Interrupted while sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Not sent: unsubscribed"
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(
+        max_length=255, blank=True, help_text="The Message-ID header of the last attempt."
+    )
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            # Nobody gets an issue twice; also the index for an issue's deliveries.
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="one_delivery_per_issue"),
+        ]
+        indexes = [
+            # Each run's first question: which deliveries are pending or failed?
+            models.Index(fields=["status"], name="delivery_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.issue_id} to {self.subscriber_id}: {self.status}"

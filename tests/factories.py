@@ -65,13 +65,26 @@ def make_editor(email=None, password="a long editor password 42"):
     from django.apps import apps
     from django.contrib.auth.models import Group, User
 
-    from verdicts.editors import EDITOR_PERMISSIONS, EDITORS_GROUP, grant_editor_permissions
+    from verdicts.editors import (
+        EDITOR_NEWSLETTER_PERMISSIONS,
+        EDITOR_PERMISSIONS,
+        EDITORS_GROUP,
+        grant_editor_permissions,
+    )
 
     if not Group.objects.filter(name=EDITORS_GROUP).exists():
-        # A transactional test's flush removed what the data migration made; the
-        # migration's own function puts it back exactly (test_editors checks it).
-        grant_editor_permissions(apps, EDITOR_PERMISSIONS)
+        # A transactional test's flush removed what the data migrations made; the
+        # migrations' own function puts it back exactly (test_editors checks it).
+        grant_editor_permissions(apps, EDITOR_PERMISSIONS + EDITOR_NEWSLETTER_PERMISSIONS)
     email = email or f"editor{next(_counter)}@example.com"
     user = User.objects.create_user(email, email, password, is_staff=True)
     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return user
+
+
+def make_subscriber(email=None, status="confirmed"):
+    from newsletter.models import Subscriber
+
+    return Subscriber.objects.create(
+        email=email or f"reader{next(_counter)}@example.com", status=status
+    )

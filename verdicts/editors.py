@@ -29,6 +29,14 @@ EDITOR_PERMISSIONS = [
 ]
 
 
+# Granted by the newsletter's own migration, once its models exist.
+EDITOR_NEWSLETTER_PERMISSIONS = [
+    "newsletter.view_issue",
+    "newsletter.view_delivery",
+    "newsletter.view_subscriber",
+]
+
+
 def _permissions(apps, codenames, using):
     """The Permission rows for "app.codename" strings, created first if missing."""
     # Permissions are normally made after `migrate` finishes (post_migrate), too

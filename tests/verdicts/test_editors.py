@@ -8,7 +8,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from verdicts.editors import EDITOR_PERMISSIONS, EDITORS_GROUP, grant_editor_permissions
+from verdicts.editors import (
+    EDITOR_NEWSLETTER_PERMISSIONS,
+    EDITOR_PERMISSIONS,
+    EDITORS_GROUP,
+    grant_editor_permissions,
+)
 
 PASSWORD = "a long editor password 42"
 
@@ -19,6 +24,13 @@ EXPECTED = {
     *(f"comparisons.{action}_comparison" for action in ("add", "change", "delete", "view")),
     "verdicts.view_communityvote",
 }  # fmt: skip
+# Granted by the newsletter's migration 0003, once its models exist.
+EXPECTED_NEWSLETTER = {
+    "newsletter.view_issue",
+    "newsletter.view_delivery",
+    "newsletter.view_subscriber",
+}
+EXPECTED_ALL = EXPECTED | EXPECTED_NEWSLETTER
 
 
 def names(permissions) -> set[str]:
@@ -26,10 +38,11 @@ def names(permissions) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_the_migration_gives_editors_exactly_the_desk_permissions():
+def test_the_migrations_give_editors_exactly_the_desk_permissions():
     group = Group.objects.get(name=EDITORS_GROUP)
-    assert names(group.permissions.select_related("content_type")) == EXPECTED
+    assert names(group.permissions.select_related("content_type")) == EXPECTED_ALL
     assert set(EDITOR_PERMISSIONS) == EXPECTED
+    assert set(EDITOR_NEWSLETTER_PERMISSIONS) == EXPECTED_NEWSLETTER
 
 
 @pytest.mark.django_db
@@ -50,7 +63,7 @@ def test_a_later_app_can_add_a_permission_and_a_typo_fails_loudly():
 
     grant_editor_permissions(apps, ["verdicts.view_communityvote"])  # already there: no-op
     group = Group.objects.get(name=EDITORS_GROUP)
-    assert names(group.permissions.select_related("content_type")) == EXPECTED
+    assert names(group.permissions.select_related("content_type")) == EXPECTED_ALL
     with pytest.raises(LookupError, match=r"verdicts\.view_subscriber"):
         grant_editor_permissions(apps, ["verdicts.view_subscriber"])
 
@@ -64,7 +77,7 @@ def test_createeditor_makes_a_staff_editor_from_the_environment(monkeypatch, cli
     assert (user.username, user.email) == ("ada@example.com", "ada@example.com")
     assert user.is_staff and user.is_active and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == [EDITORS_GROUP]
-    assert user.get_all_permissions() == EXPECTED
+    assert user.get_all_permissions() == EXPECTED_ALL
     assert client.login(username="ada@example.com", password=PASSWORD)
     assert client.get("/admin/verdicts/tool/add/").status_code == 200
 

@@ -1,0 +1,180 @@
+"""The newsletter in the admin: issues with their delivery counts, each delivery,
+and the subscribers. All read-only: issues are composed and sent by
+`manage.py send_weekly_digest`, subscribers manage themselves by email."""
+
+import csv
+import smtplib
+from itertools import chain
+
+from django.contrib import admin, messages
+from django.core.mail import get_connection
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from newsletter.delivery import build_message
+from newsletter.models import Delivery, Issue, Subscriber
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable by staff with the view permission; nobody edits through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _deliveries_link(issue: Issue, status: str, count: int):
+    url = reverse("admin:newsletter_delivery_changelist")
+    return format_html(
+        '<a href="{}?issue__id__exact={}&status__exact={}">{}</a>', url, issue.pk, status, count
+    )
+
+
+@admin.action(description="Send a test copy to me", permissions=["view"])
+def send_test_copy(modeladmin, request, queryset):
+    email = request.user.email
+    if not email:
+        modeladmin.message_user(
+            request,
+            "Your account has no email address: add one to your user to receive test copies.",
+            messages.ERROR,
+        )
+        return
+    copies = [build_message(issue, email, unsubscribe_url=None) for issue in queryset]
+    try:
+        get_connection().send_messages(copies)
+    except (OSError, smtplib.SMTPException) as error:
+        modeladmin.message_user(
+            request, f"The test copy could not be sent to {email}: {error}", messages.ERROR
+        )
+        return
+    noun = "a test copy" if len(copies) == 1 else f"test copies of {len(copies)} issues"
+    modeladmin.message_user(request, f"Sent {noun} to {email}.", messages.SUCCESS)
+
+
+@admin.register(Issue)
+class IssueAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "created_at", "sent", "failed", "pending", "interrupted"]
+    date_hierarchy = "created_at"
+    actions = [send_test_copy]
+    fields = [
+        "subject",
+        "created_at",
+        "period_since",
+        "period_until",
+        "deliveries",
+        "covered_comparisons",
+        "covered_tools",
+        "text_body",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_delivery_counts()
+
+    @admin.display(description="Sent", ordering="sent_count")
+    def sent(self, issue):
+        return _deliveries_link(issue, Delivery.Status.SENT, issue.sent_count)
+
+    @admin.display(description="Failed", ordering="failed_count")
+    def failed(self, issue):
+        return _deliveries_link(issue, Delivery.Status.FAILED, issue.failed_count)
+
+    @admin.display(description="Pending", ordering="pending_count")
+    def pending(self, issue):
+        return _deliveries_link(issue, Delivery.Status.PENDING, issue.pending_count)
+
+    @admin.display(description="Interrupted", ordering="interrupted_count")
+    def interrupted(self, issue):
+        return _deliveries_link(issue, Delivery.Status.SENDING, issue.interrupted_count)
+
+    @admin.display(description="Deliveries")
+    def deliveries(self, issue):
+        url = reverse("admin:newsletter_delivery_changelist")
+        return format_html(
+            '{} sent, {} failed, {} pending, {} interrupted. <a href="{}?issue__id__exact={}">'
+            "See every delivery</a>.",
+            issue.sent_count,
+            issue.failed_count,
+            issue.pending_count,
+            issue.interrupted_count,
+            url,
+            issue.pk,
+        )
+
+    @admin.display(description="New comparisons")
+    def covered_comparisons(self, issue):
+        comparisons = issue.comparisons.select_related("tool_a", "tool_b")
+        return format_html_join(", ", "{}", ((c.title,) for c in comparisons)) or "None"
+
+    @admin.display(description="Updated verdicts")
+    def covered_tools(self, issue):
+        return ", ".join(tool.name for tool in issue.changed_tools.all()) or "None"
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "subscriber",
+        "issue",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "sent_at",
+        "last_error",
+        "message_id",
+    ]
+    list_filter = ["status", "issue"]
+    list_select_related = ["subscriber", "issue"]
+    search_fields = ["subscriber__email", "message_id"]
+
+
+class _Echo:
+    """A file that hands back what is written: csv.writer rows for streaming."""
+
+    def write(self, value):
+        return value
+
+
+# A cell starting with one of these is a formula in spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+SUBSCRIBER_CSV_COLUMNS = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+
+
+@admin.action(description="Export selected as CSV", permissions=["view"])
+def export_subscribers_csv(modeladmin, request, queryset):
+    writer = csv.writer(_Echo())
+    records = queryset.values_list(*SUBSCRIBER_CSV_COLUMNS).order_by("pk").iterator()
+    lines = chain(
+        [writer.writerow(SUBSCRIBER_CSV_COLUMNS)],
+        (writer.writerow([_cell(value) for value in record]) for record in records),
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+    return response
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(ReadOnlyAdmin):
+    list_display = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["status"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    actions = [export_subscribers_csv]
+    fields = list_display
+    readonly_fields = list_display

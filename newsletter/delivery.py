@@ -1,0 +1,237 @@
+"""Delivering issues: one message per subscriber on one SMTP connection, each
+delivery recorded in its own committed transaction.
+
+For each delivery a run
+1. re-reads the subscriber: one who left since the issue was composed is not sent it;
+2. sends MAIL FROM and RCPT TO; a refused recipient marks the delivery failed (a
+   later run retries it, up to NEWSLETTER_MAX_ATTEMPTS) and the run goes on;
+3. claims the delivery: status "sending", committed, only if still pending or failed;
+4. transmits the message (DATA); and
+5. marks it "sent" with the time and the Message-ID.
+
+A run that dies before step 3 leaves the delivery pending: the next run sends it.
+One that dies between 3 and 5, or loses the connection while waiting for the
+server's answer to DATA, leaves it "sending", and nothing tells whether the
+server took the message. We prefer nobody receiving an issue twice
+(at-most-once): runs never resend a "sending" delivery by themselves. They report
+it with its Message-ID; `send_weekly_digest --requeue-interrupted` makes such
+deliveries pending again once an operator has checked the mail server's log.
+Any other failure of the connection stops the run; what was not sent stays pending.
+"""
+
+import contextlib
+import html
+import smtplib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from newsletter.digest import NEWSLETTER_NAME, READER_UNSUBSCRIBE_URL
+from newsletter.models import Delivery, Issue, Subscriber
+
+# RFC 5321: 421 means the server is closing the connection, whatever the command.
+SERVICE_CLOSING = 421
+# The states a run may (re)send from.
+RETRYABLE = [Delivery.Status.PENDING, Delivery.Status.FAILED]
+
+
+def _site_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def build_message(issue: Issue, to: str, unsubscribe_url: str | None) -> EmailMultiAlternatives:
+    """The issue as one reader's message; unsubscribe_url=None for an editor's test copy."""
+    link = unsubscribe_url or f"{settings.SITE_URL}{reverse('newsletter:subscribe')}"
+    headers = {
+        "Message-ID": make_msgid(domain=_site_domain()),
+        "List-Id": f"{NEWSLETTER_NAME} <weekly.{_site_domain()}>",
+    }
+    if unsubscribe_url:
+        # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the URL.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=issue.subject if unsubscribe_url else f"[Test copy] {issue.subject}",
+        body=issue.text_body.replace(READER_UNSUBSCRIBE_URL, link),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(
+        issue.html_body.replace(READER_UNSUBSCRIBE_URL, html.escape(link)), "text/html"
+    )
+    return message
+
+
+class Transport:
+    """The run's mail connection, sending a message in two steps: address, transmit.
+
+    Over SMTP the steps are MAIL FROM + RCPT TO, then DATA, so a delivery is
+    claimed only once its recipient is accepted. Other backends (the console in
+    development, locmem) send in the second step.
+    """
+
+    def __init__(self):
+        self.backend = get_connection()
+        self.is_smtp = isinstance(self.backend, SMTPBackend)
+
+    def __enter__(self):
+        self.backend.open()
+        return self
+
+    def __exit__(self, *exc):
+        # The run's outcome is already recorded; a failed QUIT changes nothing.
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            self.backend.close()
+
+    def address(self, message: EmailMultiAlternatives) -> None:
+        if not self.is_smtp:
+            return
+        smtp = self.backend.connection
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        sender = sanitize_address(message.from_email, encoding)
+        [recipient] = [sanitize_address(to, encoding) for to in message.recipients()]
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            self._reset(code)
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            self._reset(code)
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+
+    def transmit(self, message: EmailMultiAlternatives) -> None:
+        if not self.is_smtp:
+            self.backend.send_messages([message])
+            return
+        smtp = self.backend.connection
+        code, reply = smtp.data(message.message().as_bytes(linesep="\r\n"))
+        if code != 250:
+            self._reset(code)
+            raise smtplib.SMTPDataError(code, reply)
+
+    def reset(self) -> None:
+        if self.is_smtp:
+            self._reset(250)
+
+    def _reset(self, code: int) -> None:
+        smtp = self.backend.connection
+        if code == SERVICE_CLOSING:
+            smtp.close()
+            return
+        # Disconnected: the caller raises the error that matters.
+        with contextlib.suppress(smtplib.SMTPServerDisconnected):
+            smtp.rset()
+
+
+class DeliveryStopped(Exception):
+    """The mail server cannot take more messages in this run."""
+
+
+def _refused(error: smtplib.SMTPException) -> str | None:
+    """The server's answer when it refused this one message, else None."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        [(code, reply)] = error.recipients.values()
+    elif isinstance(error, smtplib.SMTPDataError):
+        code, reply = error.smtp_code, error.smtp_error
+    else:
+        return None
+    if code == SERVICE_CLOSING:
+        return None
+    if isinstance(reply, bytes):
+        reply = reply.decode(errors="replace")
+    return f"{code} {reply}"
+
+
+def _fail(delivery_id: int, error: str, was: list[str]) -> None:
+    Delivery.objects.filter(pk=delivery_id, status__in=was).update(
+        status=Delivery.Status.FAILED,
+        attempts=F("attempts") + 1,
+        last_error=error,
+        last_attempt_at=timezone.now(),
+    )
+
+
+def _claim(delivery_id: int, message_id: str) -> bool:
+    """Take the delivery for this run; False if another run took it or the reader left."""
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery_id,
+            status__in=RETRYABLE,
+            subscriber__status=Subscriber.Status.CONFIRMED,
+        ).update(
+            status=Delivery.Status.SENDING, message_id=message_id, last_attempt_at=timezone.now()
+        )
+    )
+
+
+def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> str:
+    """Send one delivery; return its new status. Raises DeliveryStopped."""
+    subscriber = Subscriber.objects.only("email", "status").get(deliveries__pk=delivery_id)
+    if subscriber.status != Subscriber.Status.CONFIRMED:
+        Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
+            status=Delivery.Status.CANCELLED
+        )
+        return Delivery.Status.CANCELLED
+    message = build_message(
+        issue, subscriber.email, f"{settings.SITE_URL}{subscriber.unsubscribe_url}"
+    )
+    try:
+        transport.address(message)
+    except (OSError, smtplib.SMTPException) as error:
+        if refusal := _refused(error):
+            _fail(delivery_id, refusal, was=RETRYABLE)
+            return Delivery.Status.FAILED
+        raise DeliveryStopped(str(error) or type(error).__name__) from error
+    if not _claim(delivery_id, message.extra_headers["Message-ID"]):
+        transport.reset()
+        return Delivery.Status.PENDING
+    try:
+        transport.transmit(message)
+    except (OSError, smtplib.SMTPException) as error:
+        if refusal := _refused(error):
+            _fail(delivery_id, refusal, was=[Delivery.Status.SENDING])
+            return Delivery.Status.FAILED
+        # No answer to DATA: the server may have taken it. Left "sending".
+        raise DeliveryStopped(str(error) or type(error).__name__) from error
+    Delivery.objects.filter(pk=delivery_id).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    return Delivery.Status.SENT
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    stopped: str = ""  # why the run stopped early, if it did
+
+
+def deliver(deliveries) -> Outcome:
+    """Send a queryset of deliveries in order on one connection; stop when the server fails."""
+    outcome = Outcome()
+    work = list(deliveries.order_by("pk").values_list("pk", "issue_id"))
+    if not work:
+        return outcome
+    issues = Issue.objects.in_bulk({issue_id for _, issue_id in work})
+    try:
+        with Transport() as transport:
+            for delivery_id, issue_id in work:
+                status = deliver_one(transport, delivery_id, issues[issue_id])
+                outcome.sent += status == Delivery.Status.SENT
+                outcome.failed += status == Delivery.Status.FAILED
+                outcome.cancelled += status == Delivery.Status.CANCELLED
+    except DeliveryStopped as error:
+        outcome.stopped = str(error)
+    except (OSError, smtplib.SMTPException) as error:  # could not connect at all
+        outcome.stopped = str(error) or type(error).__name__
+    return outcome

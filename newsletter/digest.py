@@ -1,0 +1,191 @@
+"""What goes into an issue of Weekly AI Tool Verdicts, composed once and stored.
+
+A digest covers the period (since, until]: comparisons that went live in it and
+tools whose panel takes were added or revised in it. publish() renders it into
+an Issue row (subject, HTML and text bodies) with one pending Delivery per
+confirmed subscriber, so a resumed run sends the very same issue; only the
+reader's own unsubscribe link is put in per message (READER_UNSUBSCRIBE_URL).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from comparisons.models import Comparison
+from newsletter.models import Delivery, Issue, Subscriber
+from verdicts.models import Take, Tool
+
+NEWSLETTER_NAME = "Weekly AI Tool Verdicts"
+# The first issue, without --since, covers the week before it.
+FIRST_PERIOD = timedelta(days=7)
+# Stored in the rendered bodies; each message replaces it with its reader's link.
+READER_UNSUBSCRIBE_URL = "%%reader_unsubscribe_url%%"
+
+
+@dataclass
+class ChangedTool:
+    tool: Tool  # annotated with panel counts, so tool.panel costs no query
+    revised_takes: list[Take]
+
+
+@dataclass
+class Digest:
+    since: datetime
+    until: datetime
+    comparisons: list[Comparison] = field(default_factory=list)
+    changed: list[ChangedTool] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.comparisons and not self.changed
+
+    @property
+    def iso_year_week(self) -> tuple[int, int]:
+        year, week, _ = timezone.localtime(self.until).isocalendar()
+        return year, week
+
+    @property
+    def since_label(self) -> str:
+        since = timezone.localtime(self.since)
+        return f"{since.day} {since:%B %Y}"
+
+    @property
+    def subject(self) -> str:
+        year, week = self.iso_year_week
+        return f"{NEWSLETTER_NAME} — week {week}, {year}: {self._headline()}"
+
+    def _headline(self) -> str:
+        if self.comparisons:
+            return self.comparisons[0].title
+        first = self.changed[0].tool.name
+        others = len(self.changed) - 1
+        if not others:
+            return f"updated verdict on {first}"
+        return f"updated verdicts on {first} and {others} more tool{'s' if others > 1 else ''}"
+
+
+def default_since(now: datetime) -> datetime:
+    """Where the next issue starts: the end of the last one, else a week ago."""
+    last = Issue.objects.order_by("-period_until").values_list("period_until", flat=True).first()
+    return last or now - FIRST_PERIOD
+
+
+def compose(since: datetime, until: datetime) -> Digest:
+    """Everything new in (since, until], in four queries."""
+    comparisons = _new_comparisons(since, until)
+    _attach_counted_tools(comparisons)
+    in_comparisons = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
+    changed = _changed_tools(since, until, exclude=in_comparisons)
+    return Digest(since=since, until=until, comparisons=comparisons, changed=changed)
+
+
+def _new_comparisons(since, until) -> list[Comparison]:
+    # updated_at too: a draft published by ticking "published" keeps the
+    # published_at it was created with, and must still be announced once. Never
+    # twice: what an earlier issue covered is left out.
+    window = Q(published_at__gt=since, published_at__lte=until) | Q(
+        updated_at__gt=since, updated_at__lte=until
+    )
+    return list(
+        Comparison.objects.published()
+        .filter(window)
+        .exclude(newsletter_issues__isnull=False)
+        .select_related("tool_a", "tool_b")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def _attach_counted_tools(comparisons: list[Comparison]) -> None:
+    """Swap in tools annotated with panel counts: one query for every panel."""
+    ids = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
+    if not ids:
+        return
+    tools = {tool.pk: tool for tool in Tool.objects.filter(pk__in=ids).with_panel_counts()}
+    for comparison in comparisons:
+        comparison.tool_a = tools[comparison.tool_a_id]
+        comparison.tool_b = tools[comparison.tool_b_id]
+
+
+def _changed_tools(since, until, exclude: set[int]) -> list[ChangedTool]:
+    """Tools with takes added or revised in the period, after any issue reported them."""
+    revised = Take.objects.filter(updated_at__gt=since, updated_at__lte=until)
+    # An issue reported a tool's panel if it listed the tool or one of its comparisons.
+    last_reported = (
+        Issue.objects.filter(
+            Q(changed_tools=OuterRef("pk"))
+            | Q(comparisons__tool_a=OuterRef("pk"))
+            | Q(comparisons__tool_b=OuterRef("pk"))
+        )
+        .order_by("-period_until")
+        .values("period_until")[:1]
+    )
+    # pk__in, not a join on takes: a join would make with_panel_counts() count
+    # only the revised takes.
+    tools = list(
+        Tool.objects.published()
+        .filter(pk__in=revised.values("tool_id"))
+        .exclude(pk__in=exclude)
+        .annotate(last_reported=Subquery(last_reported))
+        .with_panel_counts()
+        .order_by("name")
+    )
+    takes: dict[int, list[Take]] = {tool.pk: [] for tool in tools}
+    reported = {tool.pk: tool.last_reported for tool in tools}
+    for take in revised.filter(tool__in=tools).select_related("persona") if tools else []:
+        # An overlapping --since must not announce the same revision twice.
+        if reported[take.tool_id] is None or take.updated_at > reported[take.tool_id]:
+            takes[take.tool_id].append(take)
+    return [
+        ChangedTool(tool=tool, revised_takes=takes[tool.pk]) for tool in tools if takes[tool.pk]
+    ]
+
+
+def render(digest: Digest) -> tuple[str, str, str]:
+    """Subject, HTML body and text body, with READER_UNSUBSCRIBE_URL for the link."""
+    year, week = digest.iso_year_week
+    context = {
+        "digest": digest,
+        "subject": digest.subject,
+        "week_label": f"Week {week}, {year}",
+        "unsubscribe_url": READER_UNSUBSCRIBE_URL,
+    }
+    return (
+        digest.subject,
+        render_to_string("emails/weekly_digest.html", context),
+        render_to_string("emails/weekly_digest.txt", context),
+    )
+
+
+def publish(digest: Digest) -> Issue | None:
+    """Store the issue and a pending delivery per confirmed subscriber, in one transaction.
+
+    Returns None, storing nothing, when nobody is confirmed: the news waits for
+    the first reader instead of being marked as covered.
+    """
+    subject, html_body, text_body = render(digest)
+    year, week = digest.iso_year_week
+    with transaction.atomic():
+        subscriber_ids = list(
+            Subscriber.objects.confirmed().order_by("pk").values_list("pk", flat=True)
+        )
+        if not subscriber_ids:
+            return None
+        issue = Issue.objects.create(
+            iso_year=year,
+            iso_week=week,
+            subject=subject,
+            period_since=digest.since,
+            period_until=digest.until,
+            html_body=html_body,
+            text_body=text_body,
+        )
+        issue.comparisons.set(digest.comparisons)
+        issue.changed_tools.set([changed.tool for changed in digest.changed])
+        Delivery.objects.bulk_create(
+            [Delivery(issue=issue, subscriber_id=pk) for pk in subscriber_ids], batch_size=1000
+        )
+    return issue

@@ -1,0 +1,164 @@
+"""send_weekly_digest: compose this week's issue and deliver it, resumably.
+
+Each run first finishes what earlier runs left (pending deliveries, failed ones
+under NEWSLETTER_MAX_ATTEMPTS), then composes a new issue from what is new
+since the last one. The rules of delivery live in newsletter/delivery.py, what
+goes into an issue in newsletter/digest.py.
+"""
+
+import argparse
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from newsletter import delivery, digest
+from newsletter.models import Delivery, Subscriber
+
+
+def start_of_day(value: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-16") from None
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
+class Command(BaseCommand):
+    help = (
+        "Compose Weekly AI Tool Verdicts from the comparisons published and verdicts "
+        "changed since the last issue, and send it to confirmed subscribers."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be sent; send and store nothing."
+        )
+        parser.add_argument(
+            "--since",
+            type=start_of_day,
+            metavar="YYYY-MM-DD",
+            help="Start of the period to cover (default: the end of the last issue).",
+        )
+        parser.add_argument(
+            "--requeue-interrupted",
+            action="store_true",
+            help="Make deliveries a dead run left 'sending' pending again. Check the mail "
+            "server's log for their Message-ID first: they may have been delivered.",
+        )
+
+    def handle(self, *args, dry_run, since, requeue_interrupted, **options):
+        max_attempts = settings.NEWSLETTER_MAX_ATTEMPTS
+        if requeue_interrupted and not dry_run:
+            count = Delivery.objects.filter(status=Delivery.Status.SENDING).update(
+                status=Delivery.Status.PENDING
+            )
+            self.stdout.write(
+                f"Requeued {_count(count, 'interrupted delivery', 'interrupted deliveries')}."
+            )
+        self._warn_interrupted()
+        outstanding = Delivery.objects.outstanding(max_attempts)
+        outstanding_count = outstanding.count()
+        now = timezone.now()
+        news = digest.compose(since or digest.default_since(now), now)
+        if dry_run:
+            self._describe(outstanding_count, news)
+            return
+        total = delivery.Outcome()
+        if outstanding_count:
+            self.stdout.write(
+                "Finishing earlier issues: "
+                f"{_count(outstanding_count, 'delivery', 'deliveries')} to (re)try."
+            )
+            self._add(total, delivery.deliver(outstanding))
+        if not total.stopped:
+            self._compose_and_send(news, total)
+        self._report(total)
+
+    def _compose_and_send(self, news: digest.Digest, total: delivery.Outcome) -> None:
+        if news.is_empty:
+            self.stdout.write(f"Nothing new since {_when(news.since)}: no issue composed.")
+            return
+        issue = digest.publish(news)
+        if issue is None:
+            self.stdout.write("No confirmed subscribers: no issue composed.")
+            return
+        recipients = issue.deliveries.count()
+        self.stdout.write(
+            f"Composed “{issue.subject}”: {_count(len(news.comparisons), 'new comparison')}, "
+            f"{_count(len(news.changed), 'updated verdict')}, {_count(recipients, 'recipient')}."
+        )
+        self._add(total, delivery.deliver(issue.deliveries.all()))
+
+    @staticmethod
+    def _add(total: delivery.Outcome, outcome: delivery.Outcome) -> None:
+        total.sent += outcome.sent
+        total.failed += outcome.failed
+        total.cancelled += outcome.cancelled
+        total.stopped = total.stopped or outcome.stopped
+
+    def _report(self, total: delivery.Outcome) -> None:
+        if not (total.sent or total.failed or total.cancelled or total.stopped):
+            return
+        remaining = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+        summary = (
+            f"Sent {total.sent}, failed {total.failed}, skipped {total.cancelled} "
+            f"(unsubscribed), {remaining} remaining."
+        )
+        if total.stopped:
+            raise CommandError(
+                f"Stopped: the mail server failed ({total.stopped}). {summary} "
+                "Run the command again to deliver the rest."
+            )
+        self.stdout.write(summary)
+        if total.failed:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{_count(total.failed, 'address', 'addresses')} refused by the mail "
+                    f"server: the next run tries again (up to {settings.NEWSLETTER_MAX_ATTEMPTS} "
+                    "attempts each)."
+                )
+            )
+
+    def _warn_interrupted(self) -> None:
+        interrupted = Delivery.objects.filter(status=Delivery.Status.SENDING).values_list(
+            "message_id", flat=True
+        )
+        message_ids = list(interrupted[:20])
+        if message_ids:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{_count(interrupted.count(), 'delivery', 'deliveries')} interrupted while "
+                    "sending: not resent automatically, as the mail server may have taken them. "
+                    "Look for these "
+                    "Message-IDs in the mail server's log, then run with --requeue-interrupted "
+                    f"to send the undelivered ones: {', '.join(message_ids)}"
+                )
+            )
+
+    def _describe(self, outstanding: int, news: digest.Digest) -> None:
+        self.stdout.write("Dry run: nothing is sent or stored.")
+        if outstanding:
+            self.stdout.write(
+                f"Would (re)try {_count(outstanding, 'delivery', 'deliveries')} of earlier issues."
+            )
+        if news.is_empty:
+            self.stdout.write(f"Nothing new since {_when(news.since)}: no issue would be composed.")
+            return
+        recipients = Subscriber.objects.confirmed().count()
+        self.stdout.write(f"Subject: {news.subject}")
+        self.stdout.write(f"Period: {_when(news.since)} to {_when(news.until)}")
+        self.stdout.write(f"Recipients: {_count(recipients, 'confirmed subscriber')}")
+        for comparison in news.comparisons:
+            self.stdout.write(f"  New comparison: {comparison.title}")
+        for changed in news.changed:
+            self.stdout.write(f"  Updated verdict: {changed.tool.name}")
