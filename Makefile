@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= shiporskip.settings.dev
 
-.PHONY: venv run serve test pytest lint format migrations-check lock clean
+.PHONY: venv run serve bench test pytest lint format migrations-check lock clean
 
 venv: $(VENV)/.installed
 
@@ -61,3 +61,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Throughput, latency, page weight, scale and concurrent writes of the production
+# server, as ratios taken in one run (needs Debian's wrk and hey). Rewrites bench/RESULTS.md.
+bench: venv
+	$(PY) bench/run.py

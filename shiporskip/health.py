@@ -21,8 +21,10 @@ def database_answers() -> bool:
     try:
         # A fresh connection: a persistent one can keep answering from a database
         # file that has gone (SQLite keeps it open), or hide a dead server until
-        # the next real request fails.
-        connection.close()
+        # the next real request fails. (Inside a transaction, as in tests, the
+        # connection must stay.)
+        if not connection.in_atomic_block:
+            connection.close()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)

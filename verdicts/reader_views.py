@@ -1,5 +1,7 @@
 """Readers' actions on tools: community votes and the bookmarks page."""
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -11,6 +13,8 @@ from verdicts.models import Call, CommunityVote, Tool
 from verdicts.visitors import new_visitor_key, remember_visitor, visitor_key
 
 MAX_BOOKMARKS = 100
+# What a tool slug can be; anything else (a NUL byte, say) never reaches the database.
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,140}")
 
 
 def _wants_json(request) -> bool:
@@ -61,7 +65,8 @@ def vote(request, slug):
 @cached_page
 def bookmarks_page(request):
     """Saved tools live in the reader's browser; the script asks for them by slug."""
-    slugs = [s for s in request.GET.get("tools", "").split(",") if s][:MAX_BOOKMARKS]
+    slugs = [s for s in request.GET.get("tools", "").split(",") if SLUG.fullmatch(s)]
+    slugs = slugs[:MAX_BOOKMARKS]
     tools = []
     if slugs:
         found = {

@@ -54,6 +54,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shiporskip.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON, compressed for clients that ask (static files come compressed
+    # from WhiteNoise). BREACH: Django masks CSRF tokens per response and pads
+    # compressed output with random bytes.
+    "django.middleware.gzip.GZipMiddleware",
     # Answers 304 when the ETag our page middleware sets is the browser's.
     "django.middleware.http.ConditionalGetMiddleware",
     # Cached public pages are served from here, before sessions, CSRF and views.

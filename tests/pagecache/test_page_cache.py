@@ -121,3 +121,16 @@ def test_a_cached_page_keeps_the_headers_of_the_full_stack(seeded):
     for name in ["X-Frame-Options", "Content-Type", "X-Content-Type-Options", "Referrer-Policy"]:
         assert second[name] == first[name]
     assert second.cookies["csrftoken"].value
+
+
+@pytest.mark.django_db
+def test_pages_are_compressed_for_clients_that_ask(seeded):
+    import gzip
+
+    client = Client()
+    plain = client.get(COMPARE)
+    for _ in range(2):  # rendered, then cached
+        packed = client.get(COMPARE, headers={"Accept-Encoding": "gzip"})
+        assert packed["Content-Encoding"] == "gzip"
+        assert len(packed.content) < len(plain.content) / 2
+        assert without_csrf(gzip.decompress(packed.content)) == without_csrf(plain.content)

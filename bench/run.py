@@ -1,0 +1,375 @@
+"""`make bench`: the production server under load, as ratios taken in one run.
+
+Starts bin/entrypoint (gunicorn, production settings, SQLite) on loopback and
+drives it with wrk and hey (Debian packages):
+
+1. Throughput (median of ROUNDS rounds) of a static file of the comparison
+   page's size served by the same gunicorn and WhiteNoise, the comparison page,
+   the home page and a tool page; each page's ratio to the static file.
+2. Latency at 60% of each page's peak (hey, rate-limited): p50 and p99.
+3. Page weight: the comparison page and its CSS and JS, compressed as served.
+4. Scale: fill_benchmark_data (10,000 tools, 60,000 takes, 1,000,000 votes),
+   then throughput and SQL queries per page again.
+5. Concurrent writes: 2,000 votes from 50 clients against 4 workers.
+
+Prints a report and rewrites bench/RESULTS.md with it. Every number is
+relative to another taken in the same run on the same machine.
+"""
+
+import gzip
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.vote_storm import storm, tallies_in  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+COMPARE = "/compare/claude-4-api-tool-use-streaming-prompt-caching-vs-smolvm/"
+PAGES = {"comparison page": COMPARE, "home page": "/", "tool page": "/tools/smolvm/"}
+TARGETS = {"comparison page": 0.8, "home page": 0.7, "tool page": 0.7}
+SECRET = "bench-only-secret-key-never-used-anywhere-else-0123456789abcdef"
+
+
+def log(line=""):
+    print(line, flush=True)
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """bin/entrypoint with production settings on a SQLite file in a temp dir."""
+
+    def __init__(self, workdir: Path, workers: int, extra_env=None):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
+            "DJANGO_SETTINGS_MODULE": "shiporskip.settings.prod",
+            "SECRET_KEY": SECRET,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            "SECURE_SSL_REDIRECT": "false",
+            "SQLITE_PATH": str(workdir / "bench.sqlite3"),
+            "STATIC_ROOT": str(workdir / "static"),
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": str(workers),
+            "LOAD_SEED": "true",
+            "VOTE_RATE_LIMIT": "1000000/60",
+            **(extra_env or {}),
+        }
+        self.env.pop("DATABASE_URL", None)
+        self.log_path = workdir / f"server-{self.port}.log"
+        self.process = None
+
+    def __enter__(self):
+        self.log_file = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [str(ROOT / "bin" / "entrypoint")],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.base}/healthz", timeout=2).status == 200:
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self.log_file.close()
+
+    def manage(self, *args):
+        subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read(), response.headers
+
+
+def csrf_cookie(base):
+    _, headers = fetch(base + "/")
+    for header in headers.get_all("Set-Cookie") or []:
+        if header.startswith("csrftoken="):
+            return header.split(";", 1)[0]
+    raise RuntimeError("no CSRF cookie")
+
+
+def wrk(url, cookie):
+    """Requests per second and latency percentiles of one closed-loop round."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{SECONDS}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"{url}: {non2xx.group(1)} non-2xx responses\n{out}")
+    return rps, out
+
+
+def median_rps(url, cookie):
+    rounds = [wrk(url, cookie)[0] for _ in range(ROUNDS)]
+    return statistics.median(rounds), rounds
+
+
+def hey_latency(url, cookie, rate):
+    """p50 and p99 (ms) at a fixed request rate (open loop, hey -q per worker)."""
+    workers = 8
+    per_worker = max(1, round(rate / workers))
+    out = subprocess.run(
+        [
+            "hey",
+            "-z",
+            f"{SECONDS}s",
+            "-c",
+            str(workers),
+            "-q",
+            str(per_worker),
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
+    p99 = float(re.search(r"99%+ in ([\d.]+) secs", out).group(1)) * 1000
+    achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return p50, p99, achieved, workers * per_worker
+
+
+def page_weight(base):
+    html, headers = fetch(base + COMPARE, {"Accept-Encoding": "gzip"})
+    assert headers.get("Content-Encoding") == "gzip", "pages must be served compressed"
+    text = gzip.decompress(html).decode()
+    external = re.findall(r'(?:src|href)="(https?:)?//(?!127\.0\.0\.1)', text)
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+\.(?:css|js))"', text)
+    sizes = {"comparison page (gzip)": len(html)}
+    for asset in assets:
+        body, asset_headers = fetch(base + asset, {"Accept-Encoding": "br, gzip"})
+        sizes[f"{asset} ({asset_headers.get('Content-Encoding', 'identity')})"] = len(body)
+    render_blocking = re.findall(r"<script(?![^>]*\b(?:defer|async)\b)[^>]*\bsrc=", text)
+    return sizes, external, render_blocking
+
+
+def query_counts(server):
+    code = (
+        "from django.test import Client; from django.test.utils import CaptureQueriesContext;"
+        "from django.db import connection; from django.core.cache import cache;"
+        f"pages = {dict(PAGES)!r}\n"
+        "for name, url in pages.items():\n"
+        "    cache.clear(); c = Client(HTTP_HOST='127.0.0.1')\n"
+        "    with CaptureQueriesContext(connection) as cold: c.get(url)\n"
+        "    with CaptureQueriesContext(connection) as warm: c.get(url)\n"
+        "    print(name, len(cold), len(warm))"
+    )
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=server.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    counts = {}
+    for line in out.splitlines():
+        match = re.match(r"(.+) (\d+) (\d+)$", line)
+        if match:
+            counts[match.group(1)] = (int(match.group(2)), int(match.group(3)))
+    return counts
+
+
+def throughput_section(server, report, label):
+    cookie = csrf_cookie(server.base)
+    for url in PAGES.values():  # warm the page cache
+        fetch(server.base + url, {"Cookie": cookie})
+    results = {"static file": median_rps(server.base + "/static/bench/page-size.html", cookie)}
+    for name, url in PAGES.items():
+        results[name] = median_rps(server.base + url, cookie)
+    static = results["static file"][0]
+    report.append(
+        f"### Throughput, {label} (wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, median of {ROUNDS})"
+    )
+    report.append("")
+    report.append("| target | req/s (median) | rounds | ratio to static | target ratio |")
+    report.append("| --- | ---: | --- | ---: | ---: |")
+    for name, (rps, rounds) in results.items():
+        ratio = rps / static
+        goal = TARGETS.get(name)
+        mark = "" if goal is None else (f"≥ {goal} ✓" if ratio >= goal else f"≥ {goal} ✗")
+        report.append(
+            f"| {name} | {rps:,.0f} | {', '.join(f'{r:,.0f}' for r in rounds)} "
+            f"| {ratio:.2f} | {mark} |"
+        )
+    report.append("")
+    return cookie, results
+
+
+def main():
+    for tool in ("wrk", "hey"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: apt-get install wrk hey (Debian packages)")
+    report = [
+        "# Benchmark results",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"{platform.platform()}, Python {platform.python_version()}",
+        "- command: `make bench` (bench/run.py); server: bin/entrypoint, production settings, "
+        "gunicorn 2 workers (gthread), SQLite; load generator on the same machine",
+        "",
+    ]
+    workdir = Path(tempfile.mkdtemp(prefix="shiporskip-bench-"))
+    try:
+        # Learn the comparison page's size, then give the static file the same size.
+        with Server(workdir, workers=2) as server:
+            size = len(fetch(server.base + COMPARE)[0])
+        static_dir = workdir / "static" / "bench"
+        static_dir.mkdir(parents=True, exist_ok=True)
+        filler = ("<p>" + "x" * 96 + "</p>\n") * (size // 104 + 1)
+        (static_dir / "page-size.html").write_text(filler[:size])
+        # collectstatic runs again at start-up and keeps the file: it is not ours to clean.
+        with Server(workdir, workers=2) as server:
+            assert len(fetch(server.base + "/static/bench/page-size.html")[0]) == size
+            cookie, seed = throughput_section(server, report, "seed data")
+            report.append(f"### Latency at 60% of peak (hey, open loop, {SECONDS}s)")
+            report.append("")
+            report.append("| target | rate asked | achieved | p50 ms | p99 ms | p99/p50 | target |")
+            report.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+            for name in ["static file", *PAGES]:
+                url = server.base + (PAGES.get(name) or "/static/bench/page-size.html")
+                p50, p99, achieved, asked = hey_latency(url, cookie, 0.6 * seed[name][0])
+                ok = "✓" if p99 < 3 * p50 else "✗"
+                report.append(
+                    f"| {name} | {asked:,} | {achieved:,.0f} | {p50:.2f} | {p99:.2f} "
+                    f"| {p99 / p50:.1f} | < 3 {ok} |"
+                )
+            report.append("")
+            sizes, external, blocking = page_weight(server.base)
+            total = sum(sizes.values())
+            report.append("### Page weight (comparison page with its CSS and JS, as served)")
+            report.append("")
+            for name, n in sizes.items():
+                report.append(f"- {name}: {n:,} bytes")
+            report.append(
+                f"- **total: {total:,} bytes ({total / 1024:.1f} KiB)**, target ≤ 30 KB "
+                f"{'✓' if total <= 30_000 else '✗'}; third-party resources: {len(external)}; "
+                f"render-blocking scripts: {len(blocking)}"
+            )
+            report.append("")
+            seed_queries = query_counts(server)
+
+            log("filling the database to benchmark scale…")
+            started = time.monotonic()
+            server.manage("fill_benchmark_data")
+            fill_seconds = time.monotonic() - started
+        with Server(workdir, workers=2) as server:
+            report.append(
+                f"Scale: `manage.py fill_benchmark_data` added 10,000 tools, 60,000 takes, "
+                f"5,000 comparisons and 1,000,000 votes in {fill_seconds:.0f} s."
+            )
+            report.append("")
+            _, scaled = throughput_section(server, report, "at scale")
+            scale_queries = query_counts(server)
+            report.append("### At scale vs seed data (same run)")
+            report.append("")
+            report.append(
+                "| page | seed req/s | scale req/s | ratio | target "
+                "| queries cold/warm, seed | at scale |"
+            )
+            report.append("| --- | ---: | ---: | ---: | --- | --- | --- |")
+            for name in PAGES:
+                ratio = scaled[name][0] / seed[name][0]
+                report.append(
+                    f"| {name} | {seed[name][0]:,.0f} | {scaled[name][0]:,.0f} | {ratio:.2f} | "
+                    f"≥ 0.8 {'✓' if ratio >= 0.8 else '✗'} | {seed_queries.get(name)} | "
+                    f"{scale_queries.get(name)} |"
+                )
+            report.append("")
+
+        votes_dir = workdir / "votes"
+        votes_dir.mkdir()
+        with Server(votes_dir, workers=4) as server:
+            result = storm(server.base, clients=50, votes_per_client=40)
+            server_log = server.log_path.read_text()
+        rows, counters = tallies_in(votes_dir / "bench.sqlite3")
+        exact = all(
+            rows.get((slug, call), 0) == counts[call] and counters[slug] == counts
+            for slug, counts in result.expected.items()
+            for call in ("ship", "skip")
+        )
+        five_xx = sum(1 for s in result.statuses if not isinstance(s, int) or s >= 500)
+        report.append("### Concurrent writes (2,000 votes, 50 clients, gunicorn 4 workers, SQLite)")
+        report.append("")
+        report.append(
+            f"- {len(result.statuses)} votes in {result.seconds:.1f} s "
+            f"({len(result.statuses) / result.seconds:,.0f} votes/s); statuses: "
+            f"{ {s: result.statuses.count(s) for s in set(map(str, result.statuses))} }"
+        )
+        report.append(
+            f'- 5xx or errors: {five_xx}; "database is locked" in the log: '
+            f"{server_log.count('database is locked')}; tallies equal what was sent: {exact}"
+        )
+        report.append("")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    text = "\n".join(report)
+    log(text)
+    (ROOT / "bench" / "RESULTS.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
