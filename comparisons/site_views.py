@@ -17,14 +17,14 @@ from verdicts.verdict import PanelTally
 METHODOLOGY_EXAMPLES = [PanelTally(7, 1), PanelTally(2, 1), PanelTally(3, 3), PanelTally(1, 3)]
 
 
-@cached_page
+@cached_page(uses_votes=False)
 def methodology(request):
     """One query: the personas, so their names and lenses are never out of date."""
     context = {"personas": Persona.objects.all(), "examples": METHODOLOGY_EXAMPLES}
     return render(request, "comparisons/methodology.html", context)
 
 
-@cached_page
+@cached_page(uses_votes=False)
 @require_GET
 def robots_txt(request):
     lines = [
@@ -94,7 +94,7 @@ def _llms_lines(tools, comparisons) -> list[str]:
     return lines
 
 
-@cached_page
+@cached_page(uses_votes=False)
 @require_GET
 def llms_txt(request):
     """Published tools and comparisons only, whoever asks: two queries."""

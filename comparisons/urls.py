@@ -9,7 +9,9 @@ urlpatterns = [
     path("compare/", views.pick, name="pick"),
     path("compare/<slug:pair>/", views.compare, name="compare"),
     path("compare/<slug:pair>.json", views.compare_json, name="compare_json"),
-    path("feeds/comparisons/", cached_page(feeds.NewComparisonsFeed()), name="feed"),
+    path(
+        "feeds/comparisons/", cached_page(feeds.NewComparisonsFeed(), uses_votes=False), name="feed"
+    ),
     path("methodology/", site_views.methodology, name="methodology"),
     path("robots.txt", site_views.robots_txt, name="robots"),
     path("llms.txt", site_views.llms_txt, name="llms"),

@@ -17,6 +17,7 @@ from verdicts.open_data import open_data_response
 from verdicts.structured_data import json_ld, software_application, web_site
 
 HOME_TOP_TOOLS = 6
+PICKER_TOOLS = 200
 # The home page lists the newest comparisons only; the feed and sitemap list all.
 HOME_LATEST_COMPARISONS = 24
 
@@ -87,13 +88,21 @@ def compare_json(request, pair):
     return open_data_response(comparison_payload(comparison))
 
 
-def _picker_tools(request):
-    return Tool.objects.visible_to(request.user).only("name", "slug").order_by("name")
+def _picker_tools(request, also=()):
+    """The tools a picker offers: the PICKER_TOOLS newest, plus any named in
+    `also` (chosen elsewhere), in one query. A select of ten thousand options
+    would weigh a megabyte; every other tool is a search away."""
+    visible = Tool.objects.visible_to(request.user)
+    popular = visible.order_by("-published_at", "name").values("pk")[:PICKER_TOOLS]
+    chosen = [slug for slug in also if slug]
+    return (
+        visible.filter(Q(pk__in=popular) | Q(slug__in=chosen)).only("name", "slug").order_by("name")
+    )
 
 
 def pick(request):
     """The "compare any two tools" form: redirects to the pair's page."""
-    tools = list(_picker_tools(request))
+    tools = list(_picker_tools(request, also=[request.GET.get("a"), request.GET.get("b")]))
     form = PairPickerForm(request.GET, tools)
     given = [name for name in ("a", "b") if request.GET.get(name)]
     if len(given) < 2 and all(request.GET[name] in form.by_slug for name in given):
@@ -149,7 +158,7 @@ def home_sections(request) -> dict:
     }
 
 
-@cached_page
+@cached_page(uses_votes=False)
 def home(request):
     comparisons, panels = _published_comparisons_with_panels(request)
     context = {

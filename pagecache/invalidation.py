@@ -1,14 +1,19 @@
-"""What retires cached pages: any save or delete an editor makes, and votes."""
+"""What retires cached pages: any save or delete an editor makes (all pages), and
+votes (the pages that show community tallies)."""
 
 from django.db.models.signals import post_delete, post_save
 
-from pagecache.models import bump_version
+from pagecache.models import bump_version, bump_votes_version
 
 
+# Both run inside the change's own transaction: readers see the new version
+# exactly when they can see the new data, never one without the other.
 def _changed(sender, **kwargs):
-    # Runs inside the change's own transaction: readers see the new version
-    # exactly when they can see the new data, never one without the other.
     bump_version()
+
+
+def _voted(sender, **kwargs):
+    bump_votes_version()
 
 
 def content_models():
@@ -24,4 +29,4 @@ def connect():
     for model in content_models():
         post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
-    vote_cast.connect(_changed, dispatch_uid="pagecache-vote")
+    vote_cast.connect(_voted, dispatch_uid="pagecache-vote")

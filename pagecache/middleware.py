@@ -18,7 +18,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from pagecache.holes import fill_reader_holes, split_page
-from pagecache.models import current_version
+from pagecache.models import current_versions
 
 _NOT_REPLAYED = {"set-cookie", "etag", "content-length"}
 # Pages this process fetched from the shared cache, unpickled once. Keys carry
@@ -68,10 +68,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _may_use_cache(request):
             return self._personalise(request, self.get_response(request))
-        key = _page_key(request, current_version())
+        version, votes_version = current_versions()
+        key = _page_key(request, version)
         stored = _cached(key)
+        if stored is not None and stored[2] not in (None, votes_version):
+            stored = None  # it shows community tallies, and somebody has voted since
         if stored is not None:
-            page, headers = stored
+            page, headers, _ = stored
             response = HttpResponse()
             for name, value in headers.items():
                 response[name] = value
@@ -93,8 +96,9 @@ class PageCacheMiddleware:
                 if _is_html(response)
                 else response.content  # JSON, feeds, badges: no holes, served as stored
             )
-            cache.set(key, (page, headers), settings.PAGE_CACHE_SECONDS)
-            _remember(key, (page, headers))
+            entry = (page, headers, votes_version if response.page_uses_votes else None)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            _remember(key, entry)
             return self._fill(request, response, page) if _is_html(response) else response
         return self._personalise(request, response)
 

@@ -12,5 +12,10 @@ urlpatterns = [
     path("", include("verdicts.urls")),
     path("", include("comparisons.urls")),
     path("", include("newsletter.urls")),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemap, uses_votes=False),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]

@@ -19,7 +19,7 @@ def tool_json(request, slug):
     return open_data_response(tool_payload(tool))
 
 
-@cached_page
+@cached_page(uses_votes=False)
 def badge(request, slug):
     """Published tools only, whoever asks: the response is cached publicly."""
     tool = get_object_or_404(

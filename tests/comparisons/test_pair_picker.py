@@ -95,3 +95,32 @@ def test_a_reader_compares_two_tools_with_the_picker_in_a_browser(live_server, p
     page.wait_for_url(re.compile(r"/compare/able-coder-vs-zed-agent/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Able Coder vs Zed Agent"
     assert "not an editor's pick" in page.locator("#on-demand-notice").inner_text()
+
+
+@pytest.mark.django_db
+def test_the_picker_offers_the_newest_tools_but_accepts_any(client, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comparisons import views
+    from tests.factories import make_tool
+
+    monkeypatch.setattr(views, "PICKER_TOOLS", 3)
+    week_ago = timezone.now() - timedelta(days=7)
+    tools = [
+        make_tool(name=f"Tool {n:02d}", published_at=week_ago + timedelta(hours=n))
+        for n in range(6)
+    ]
+    html = client.get("/").content.decode()
+    picker = html[
+        html.index('<select id="picker-a"') : html.index("</select>", html.index("picker-a"))
+    ]
+    assert picker.count("<option value=") == 4  # the prompt and the three newest
+    assert all(f">{t.name}<" in picker for t in tools[3:])
+    assert ">Tool 00<" not in picker
+    response = client.get("/compare/", {"a": tools[0].slug, "b": tools[1].slug})
+    assert response.status_code == 302
+    assert response["Location"] == f"/compare/{tools[0].slug}-vs-{tools[1].slug}/"
+    chosen = client.get("/compare/", {"a": tools[0].slug}).content.decode()
+    assert f'<option value="{tools[0].slug}" selected>' in chosen

@@ -134,3 +134,21 @@ def test_pages_are_compressed_for_clients_that_ask(seeded):
         assert packed["Content-Encoding"] == "gzip"
         assert len(packed.content) < len(plain.content) / 2
         assert without_csrf(gzip.decompress(packed.content)) == without_csrf(plain.content)
+
+
+@pytest.mark.django_db
+def test_a_vote_retires_only_the_pages_that_show_tallies(seeded, django_assert_num_queries):
+    reader = Client()
+    for url in ["/", "/reviewers/builder/", COMPARE, "/tools/smolvm/"]:
+        reader.get(url)
+    Client().post("/tools/smolvm/vote/", {"verdict": "ship"})
+    for url in ["/", "/reviewers/builder/"]:  # no community figure on them
+        with django_assert_num_queries(1):
+            reader.get(url)
+    for url in [COMPARE, "/tools/smolvm/"]:
+        response = reader.get(url)
+        assert "100% ship · 1 vote" in text_of(response.content.decode())
+    tool = Tool.objects.get(slug="smolvm")
+    tool.tagline = "A new tagline"
+    tool.save()
+    assert "A new tagline" in text_of(reader.get("/").content.decode())
