@@ -18,7 +18,7 @@ with exit_on_bad_config():
 # An IPv6 address needs brackets before its port.
 bind = [f"[{_host}]:{_port}" if ":" in _host and not _host.startswith("[") else f"{_host}:{_port}"]
 wsgi_app = "shiporskip.wsgi:application"
-worker_class = "gthread"
+worker_class = env_str("GUNICORN_WORKER_CLASS", "gthread")
 # Load Django once in the master: a configuration error stops gunicorn at once with
 # its one-line message instead of failing every worker's boot, and workers share memory.
 preload_app = True

@@ -12,9 +12,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from django.middleware.csrf import get_token
 from markupsafe import Markup
 
+from pagecache.csrf import page_csrf_token
 from verdicts.models import Call, CommunityVote
 from verdicts.visitors import visitor_key
 
@@ -100,7 +100,7 @@ def fill_reader_holes(request, page: SplitPage) -> tuple[str, str]:
         if isinstance(part, str):
             out.append(part)
         elif part.kind == "csrf":
-            token = token or get_token(request)
+            token = token or page_csrf_token(request)
             out.append(token)
         elif part.kind == "vote-mine":
             out.append(_you_said(part.slug, votes[part.slug]) if part.slug in votes else "")

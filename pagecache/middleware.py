@@ -115,9 +115,24 @@ class PageCacheMiddleware:
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response["ETag"] = f'W/"{page.digest}{hash_of(personal)}"'
         # Per-reader bits inside: browsers may keep the page but must revalidate.
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
+        # (Set directly when absent: the patch helpers parse headers, and this runs
+        # on every cached hit.)
+        if response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            response["Cache-Control"] = "private, no-cache"
+        if response.has_header("Vary"):
+            patch_vary_headers(response, ["Cookie"])
+        else:
+            response["Vary"] = "Cookie"
+        if _csrf_cookie_current(request):
+            return response  # the browser already holds the secret its tokens are masked from
         return self.csrf.process_response(request, response)
+
+
+def _csrf_cookie_current(request) -> bool:
+    secret = request.META.get("CSRF_COOKIE")
+    return secret is not None and request.COOKIES.get(settings.CSRF_COOKIE_NAME) == secret
 
 
 def hash_of(personal: str) -> str:
