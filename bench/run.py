@@ -137,23 +137,22 @@ def csrf_cookie(base):
     raise RuntimeError("no CSRF cookie")
 
 
+def _output(*command) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
 def wrk(url, cookie):
     """Requests per second and latency percentiles of one closed-loop round."""
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{CONNECTIONS}",
-            f"-d{SECONDS}s",
-            "--latency",
-            "-H",
-            f"Cookie: {cookie}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = _output(
+        "wrk",
+        "-t2",
+        f"-c{CONNECTIONS}",
+        f"-d{SECONDS}s",
+        "--latency",
+        "-H",
+        f"Cookie: {cookie}",
+        url,
+    )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
@@ -194,23 +193,18 @@ def hey_latency(url, cookie, rate):
     """p50 and p99 (ms) at a fixed request rate (open loop, hey -q per worker)."""
     workers = 8
     per_worker = max(1, round(rate / workers))
-    out = subprocess.run(
-        [
-            "hey",
-            "-z",
-            f"{LATENCY_SECONDS}s",
-            "-c",
-            str(workers),
-            "-q",
-            str(per_worker),
-            "-H",
-            f"Cookie: {cookie}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = _output(
+        "hey",
+        "-z",
+        f"{LATENCY_SECONDS}s",
+        "-c",
+        str(workers),
+        "-q",
+        str(per_worker),
+        "-H",
+        f"Cookie: {cookie}",
+        url,
+    )
     p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
     p99 = float(re.search(r"99%+ in ([\d.]+) secs", out).group(1)) * 1000
     achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

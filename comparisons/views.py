@@ -1,6 +1,7 @@
 """Public pages of comparisons: the home page, the pair picker and the
 side-by-side page (curated or generated on demand) with its JSON."""
 
+from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -94,7 +95,7 @@ def _picker_tools(request, also=()):
     would weigh a megabyte; every other tool is a search away."""
     visible = Tool.objects.visible_to(request.user)
     popular = visible.order_by("-published_at", "name").values("pk")[:PICKER_TOOLS]
-    chosen = [slug for slug in also if slug]
+    chosen = [slug for slug in also if slug and slug_re.match(slug)]  # PostgreSQL refuses NUL
     return (
         visible.filter(Q(pk__in=popular) | Q(slug__in=chosen)).only("name", "slug").order_by("name")
     )
