@@ -23,10 +23,6 @@ PICKER_TOOLS = 200
 HOME_LATEST_COMPARISONS = 24
 
 
-def _takes_with_personas():
-    return Take.objects.select_related("persona").order_by("persona__position")
-
-
 def _curated_comparison(request, pair: str) -> Comparison | None:
     """The comparison with both tools, categories and takes: three queries."""
     return (
@@ -34,8 +30,9 @@ def _curated_comparison(request, pair: str) -> Comparison | None:
         .for_pair_slug(pair)
         .select_related("tool_a__category", "tool_b__category")
         .prefetch_related(
-            Prefetch("tool_a__takes", queryset=_takes_with_personas()),
-            Prefetch("tool_b__takes", queryset=_takes_with_personas()),
+            # Take.Meta.ordering already puts takes in panel order.
+            Prefetch("tool_a__takes", queryset=Take.objects.select_related("persona")),
+            Prefetch("tool_b__takes", queryset=Take.objects.select_related("persona")),
         )
         .first()
     )
@@ -43,11 +40,7 @@ def _curated_comparison(request, pair: str) -> Comparison | None:
 
 def _on_demand_comparison(request, pair: str) -> Comparison | None:
     """An unsaved pairing of two tools with categories and takes: two queries."""
-    tools = (
-        Tool.objects.visible_to(request.user)
-        .select_related("category")
-        .prefetch_related(Prefetch("takes", queryset=_takes_with_personas()))
-    )
+    tools = Tool.objects.visible_to(request.user).with_page_relations()
     found = tools_for_pair_slug(tools, pair)
     return Comparison.on_demand(*found) if found else None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from shiporskip.env import ImproperlyConfiguredEnv, env_str
+from shiporskip.env import ImproperlyConfiguredEnv
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,6 @@ class Rate:
         if count < 1 or seconds < 1:
             raise ImproperlyConfiguredEnv(f"{text!r}: count and seconds must be positive")
         return cls(count, seconds)
-
-    @classmethod
-    def from_env(cls, name: str, default: str) -> "Rate":
-        return cls.parse(env_str(name, default))
 
 
 def hit(scope: str, identity: str, rate: Rate) -> bool:
