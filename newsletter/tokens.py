@@ -1,9 +1,10 @@
 """Signed tokens in newsletter links: nothing to store, nothing to guess.
 
 A confirmation token expires (NEWSLETTER_CONFIRM_MAX_AGE); an unsubscribe token
-never does, because an old email must always let its reader leave. Both name
-the subscriber and the address, so a token stops working if the row is reused
-for another address.
+never does, because an old email must always let its reader leave, so it carries
+no timestamp: a reader's unsubscribe link is the same in every message. Both
+name the subscriber and the address, so a token stops working if the row is
+reused for another address.
 """
 
 from django.conf import settings
@@ -26,7 +27,8 @@ def confirm_token(subscriber) -> str:
 
 
 def unsubscribe_token(subscriber) -> str:
-    return signing.dumps([subscriber.pk, subscriber.email.lower()], salt=_UNSUBSCRIBE_SALT)
+    signer = signing.Signer(salt=_UNSUBSCRIBE_SALT)
+    return signer.sign_object([subscriber.pk, subscriber.email.lower()], compress=True)
 
 
 def _load(token: str, salt: str, max_age=None) -> tuple[int, str]:
@@ -36,6 +38,15 @@ def _load(token: str, salt: str, max_age=None) -> tuple[int, str]:
         raise ExpiredToken from None
     except (signing.BadSignature, ValueError, TypeError):
         raise InvalidToken from None
+    return pk, email
+
+
+def _load_unsubscribe(token: str) -> tuple[int, str]:
+    try:
+        pk, email = signing.Signer(salt=_UNSUBSCRIBE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        # Links in messages sent before tokens lost their timestamp still work.
+        return _load(token, _UNSUBSCRIBE_SALT)
     return pk, email
 
 
@@ -49,7 +60,7 @@ def subscriber_for_confirm_token(token: str):
 def subscriber_for_unsubscribe_token(token: str):
     from newsletter.models import Subscriber
 
-    pk, email = _load(token, _UNSUBSCRIBE_SALT)
+    pk, email = _load_unsubscribe(token)
     return _subscriber(Subscriber, pk, email)
 
 

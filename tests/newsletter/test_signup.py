@@ -203,3 +203,26 @@ def test_every_page_has_the_sign_up_box(client, seeded):
     for url in ["/", "/tools/smolvm/", "/reviewers/builder/", "/no-such-page/"]:
         text = text_of(client.get(url).content.decode())
         assert "Weekly AI Tool Verdicts Get the next comparison in your inbox" in text, url
+
+
+@pytest.mark.django_db
+def test_an_unsubscribe_link_is_the_same_in_every_message_and_never_expires(client):
+    subscriber = Subscriber.objects.create(email="loyal@example.com", status="confirmed")
+    url = subscriber.unsubscribe_url
+    years_later = tokens.signing.time.time() + 5 * 365 * 24 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=years_later):
+        assert subscriber.unsubscribe_url == url
+        assert client.post(url).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+@pytest.mark.django_db
+def test_a_timestamped_unsubscribe_link_from_an_older_message_still_works(client):
+    subscriber = Subscriber.objects.create(email="early@example.com", status="confirmed")
+    old_token = tokens.signing.dumps(
+        [subscriber.pk, subscriber.email], salt="newsletter.unsubscribe"
+    )
+    assert client.post(f"/newsletter/unsubscribe/{old_token}/").status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
