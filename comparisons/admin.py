@@ -5,11 +5,12 @@ from django.utils.html import format_html
 
 from comparisons.models import Comparison, pair_slug
 from verdicts.admin_actions import publish_selected, unpublish_selected
+from verdicts.admin_conflicts import SaveConflictMixin
 from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     markdown_fields = ("intro",)
     autocomplete_fields = ["tool_a", "tool_b"]
     list_display = ["__str__", "public_url", "is_published", "published_at"]

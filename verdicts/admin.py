@@ -9,6 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import slugify
 
 from verdicts.admin_actions import publish_selected, unpublish_selected
+from verdicts.admin_conflicts import SaveConflictMixin
 from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.models import Category, CommunityVote, Persona, Take, Tool
 from verdicts.verdict import PanelTally
@@ -61,6 +62,30 @@ class TakeFormSet(BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", self.persona_initial)
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()  # raises first when a persona appears in two rows
+        # Django checks a constraint naming the inline's tool only between the rows
+        # of one formset, so a take another editor saved since this page was opened
+        # would otherwise reach the database as an IntegrityError.
+        if self.instance.pk is None:
+            return
+        new_rows = {
+            form.cleaned_data["persona"].pk: form
+            for form in self.extra_forms
+            if form.has_changed() and form.is_valid() and form.cleaned_data.get("persona")
+        }
+        already_saved = (
+            Take.objects.filter(tool=self.instance, persona__in=new_rows)
+            .exclude(pk__in=[form.instance.pk for form in self.initial_forms])
+            .values_list("persona", flat=True)
+        )
+        for persona_pk in already_saved:
+            new_rows[persona_pk].add_error(
+                "persona",
+                "This persona already has a take on this tool: it was saved since you "
+                "opened this page. Reload the page to see it.",
+            )
 
     def get_unique_error_message(self, unique_check):
         if set(unique_check) == {"tool", "persona"}:
@@ -120,7 +145,7 @@ class PanelVerdictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Tool)
-class ToolAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     form = ToolForm
     inlines = [TakeInline]
     markdown_fields = ("description",)
@@ -188,7 +213,7 @@ class ToolAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SaveConflictMixin, admin.ModelAdmin):
     form = SlugFromNameForm
     list_display = ["name", "slug", "tool_count"]
     search_fields = ["name"]
@@ -203,7 +228,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Persona)
-class PersonaAdmin(admin.ModelAdmin):
+class PersonaAdmin(SaveConflictMixin, admin.ModelAdmin):
     form = SlugFromNameForm
     list_display = ["position", "name", "motto"]
     list_display_links = ["name"]
