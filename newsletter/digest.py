@@ -26,6 +26,12 @@ FIRST_PERIOD = timedelta(days=7)
 READER_UNSUBSCRIBE_URL = "%%reader_unsubscribe_url%%"
 
 
+class AnotherIssueStored(Exception):
+    def __init__(self, issue: Issue):
+        super().__init__(f"Another run stored “{issue.subject}” while this one was composing.")
+        self.issue = issue
+
+
 @dataclass
 class ChangedTool:
     tool: Tool  # annotated with panel counts, so tool.panel costs no query
@@ -38,6 +44,9 @@ class Digest:
     until: datetime
     comparisons: list[Comparison] = field(default_factory=list)
     changed: list[ChangedTool] = field(default_factory=list)
+    # The newest issue when this digest was composed: publish() refuses the
+    # digest if another run has stored an issue since.
+    follows_issue_pk: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -75,12 +84,23 @@ def default_since(now: datetime) -> datetime:
 
 
 def compose(since: datetime, until: datetime) -> Digest:
-    """Everything new in (since, until], in four queries."""
+    """Everything new in (since, until], in five queries."""
+    follows_issue_pk = _newest_issue_pk()
     comparisons = _new_comparisons(since, until)
     _attach_counted_tools(comparisons)
     in_comparisons = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
     changed = _changed_tools(since, until, exclude=in_comparisons)
-    return Digest(since=since, until=until, comparisons=comparisons, changed=changed)
+    return Digest(
+        since=since,
+        until=until,
+        comparisons=comparisons,
+        changed=changed,
+        follows_issue_pk=follows_issue_pk,
+    )
+
+
+def _newest_issue_pk() -> int:
+    return Issue.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def _new_comparisons(since, until) -> list[Comparison]:
@@ -164,16 +184,27 @@ def publish(digest: Digest) -> Issue | None:
     """Store the issue and a pending delivery per confirmed subscriber, in one transaction.
 
     Returns None, storing nothing, when nobody is confirmed: the news waits for
-    the first reader instead of being marked as covered.
+    the first reader instead of being marked as covered. Raises
+    AnotherIssueStored when a concurrent run (a second cron host, a retry
+    started by hand) stored an issue after this digest was composed: its
+    readers would otherwise get the same news twice.
     """
     subject, html_body, text_body = render(digest)
     year, week = digest.iso_year_week
     with transaction.atomic():
+        # Locking the confirmed readers' rows queues concurrent publishers on
+        # PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock.
         subscriber_ids = list(
-            Subscriber.objects.confirmed().order_by("pk").values_list("pk", flat=True)
+            Subscriber.objects.confirmed()
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         if not subscriber_ids:
             return None
+        newer = Issue.objects.filter(pk__gt=digest.follows_issue_pk).order_by("pk").first()
+        if newer is not None:
+            raise AnotherIssueStored(newer)
         issue = Issue.objects.create(
             iso_year=year,
             iso_week=week,

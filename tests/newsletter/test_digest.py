@@ -1,5 +1,6 @@
 """Composing an issue: what is new since the last one, its subject and its bodies."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -163,7 +164,7 @@ def test_the_next_issue_starts_where_the_last_one_ended():
 
 
 @pytest.mark.parametrize("pairs", [1, 6])
-def test_composing_runs_four_queries_whatever_the_size(django_assert_num_queries, pairs):
+def test_composing_runs_five_queries_whatever_the_size(django_assert_num_queries, pairs):
     persona = make_persona()
     for _ in range(pairs):
         tool_a, tool_b = make_tool(), make_tool()
@@ -171,7 +172,7 @@ def test_composing_runs_four_queries_whatever_the_size(django_assert_num_queries
         make_comparison(tool_a, tool_b)
         make_take(make_tool(), persona)  # an updated verdict outside any comparison
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         news = compose_week()
         digest.render(news)
 
@@ -272,3 +273,21 @@ def test_an_issue_leading_with_the_longest_tool_names_can_be_stored():
     issue = digest.publish(compose_week())
 
     assert Issue.objects.get(pk=issue.pk).subject.endswith("A" * 120 + " vs " + "B" * 120)
+
+
+def test_a_digest_composed_before_another_run_stored_its_issue_is_refused():
+    readers = [make_subscriber(), make_subscriber()]
+    make_comparison(make_tool(), make_tool())
+    first, second = compose_week(), compose_week()  # two runs, both composing
+
+    stored = digest.publish(first)
+    with pytest.raises(digest.AnotherIssueStored, match=re.escape(stored.subject)):
+        digest.publish(second)
+
+    assert list(Issue.objects.all()) == [stored]
+    assert sorted(Delivery.objects.values_list("subscriber", flat=True)) == sorted(
+        reader.pk for reader in readers
+    )
+    # A run that composes after the first issue simply finds nothing new.
+    assert compose_week().since < stored.period_until
+    assert digest.compose(stored.period_until, timezone.now()).is_empty

@@ -292,3 +292,25 @@ def test_an_interrupted_delivery_is_resent_only_when_an_operator_requeues_it(mai
     assert "Requeued 1 interrupted delivery." in output
     assert recipients(mail) == [reader.email for reader in readers]
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_two_runs_at_once_send_each_reader_the_issue_once(mail, readers, news, monkeypatch):
+    """A second cron host starts the command while the first is composing."""
+    publish = digest.publish
+    second_run = []
+
+    def publish_after_a_second_run(composed):
+        if second_run:  # the second run publishes as usual
+            return publish(composed)
+        second_run.append("started")
+        second_run.append(run())  # composes, stores and sends its own issue
+        return publish(composed)
+
+    monkeypatch.setattr(digest, "publish", publish_after_a_second_run)
+    first_run = run()
+
+    assert "Sent 3, failed 0" in second_run[1]
+    assert "while this one was composing. This run composed no issue." in first_run
+    assert recipients(mail) == [reader.email for reader in readers]
+    assert Issue.objects.count() == 1
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3

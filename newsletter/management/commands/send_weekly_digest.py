@@ -88,7 +88,13 @@ class Command(BaseCommand):
         if news.is_empty:
             self.stdout.write(f"Nothing new since {_when(news.since)}: no issue composed.")
             return
-        issue = digest.publish(news)
+        try:
+            issue = digest.publish(news)
+        except digest.AnotherIssueStored as clash:
+            # The other run delivers its issue; the outstanding deliveries of this
+            # run were already finished above.
+            self.stdout.write(f"{clash} This run composed no issue.")
+            return
         if issue is None:
             self.stdout.write("No confirmed subscribers: no issue composed.")
             return
