@@ -3,11 +3,18 @@
 import os
 import shutil
 
+import hypothesis
 import pytest
 from django.core.management import call_command
 
 CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# The fuzzers (tests/robustness) try new random inputs on every local run; CI
+# replays a fixed seed, so a failure there is reproducible and never a fluke.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+if CI:
+    hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
