@@ -8,6 +8,7 @@ from before validation, so there the other save can only land before the POST.
 """
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections
@@ -34,6 +35,7 @@ def commit_elsewhere(write):
     thread.join()
 
 
+@contextmanager
 def race(write):
     """The other editor's write, committed just before this request writes anything.
 
@@ -42,7 +44,8 @@ def race(write):
     """
     if connection.vendor != "postgresql":
         write()
-        return lambda: None
+        yield
+        return
     fired = []
 
     def just_before_the_first_write(sender, **kwargs):
@@ -51,7 +54,10 @@ def race(write):
             commit_elsewhere(write)
 
     pre_save.connect(just_before_the_first_write, weak=False)
-    return lambda: pre_save.disconnect(just_before_the_first_write)
+    try:
+        yield
+    finally:
+        pre_save.disconnect(just_before_the_first_write)
 
 
 @pytest.fixture
@@ -68,11 +74,8 @@ def test_the_same_persona_take_added_by_two_editors(editor_client):
     assert form["takes-0-persona"] == str(persona.pk)
     form |= {"takes-0-score": "35", "takes-0-call": "skip", "takes-0-body": "My own careful take."}
 
-    done = race(lambda: make_take(tool, persona, score=80, body="The other editor's take."))
-    try:
+    with race(lambda: make_take(tool, persona, score=80, body="The other editor's take.")):
         response = editor_client.post(url, form)
-    finally:
-        done()
 
     assert response.status_code == 200
     page = text_of(response.content.decode())
@@ -95,11 +98,8 @@ def test_the_same_tool_added_by_two_editors(editor_client):
         "entry_tier": "free",
     }
 
-    done = race(lambda: make_tool(name="Twice Made", slug="twice-made", category=category))
-    try:
+    with race(lambda: make_tool(name="Twice Made", slug="twice-made", category=category)):
         response = editor_client.post("/admin/verdicts/tool/add/", form)
-    finally:
-        done()
 
     assert response.status_code == 200
     assert "Tool with this Name already exists." in text_of(response.content.decode())
@@ -112,11 +112,8 @@ def test_the_same_pair_compared_by_two_editors_in_either_order(editor_client):
     form = admin_form(editor_client, "/admin/comparisons/comparison/add/")
     form |= {"tool_a": str(alpha.pk), "tool_b": str(beta.pk), "intro": "My intro."}
 
-    done = race(lambda: Comparison.objects.create(tool_a=beta, tool_b=alpha))
-    try:
+    with race(lambda: Comparison.objects.create(tool_a=beta, tool_b=alpha)):
         response = editor_client.post("/admin/comparisons/comparison/add/", form)
-    finally:
-        done()
 
     assert response.status_code == 200
     assert "Please correct the error" in text_of(response.content.decode())
