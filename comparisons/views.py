@@ -1,6 +1,7 @@
 """Public pages of comparisons: the home page, the pair picker and the
 side-by-side page (curated or generated on demand) with its JSON."""
 
+from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -19,8 +20,9 @@ from verdicts.structured_data import json_ld, software_application, web_site
 
 HOME_TOP_TOOLS = 6
 PICKER_TOOLS = 200
-# The home page lists the newest comparisons only; the feed and sitemap list all.
+# The home page lists the newest comparisons; /compare/ lists them all, by pages.
 HOME_LATEST_COMPARISONS = 24
+COMPARISONS_PER_PAGE = 24
 
 
 def _curated_comparison(request, pair: str) -> Comparison | None:
@@ -94,16 +96,19 @@ def _picker_tools(request, also=()):
     )
 
 
+@cached_page(uses_votes=False)
 def pick(request):
-    """The "compare any two tools" form: redirects to the pair's page."""
+    """The "compare any two tools" form, which redirects to the pair's page, above
+    every published comparison, newest first, by pages."""
     tools = list(_picker_tools(request, also=[request.GET.get("a"), request.GET.get("b")]))
     form = PairPickerForm(request.GET, tools)
     given = [name for name in ("a", "b") if request.GET.get(name)]
     if len(given) < 2 and all(request.GET[name] in form.by_slug for name in given):
         # Nothing chosen yet, or one tool chosen elsewhere ("compare X with…").
-        return render(request, "comparisons/pick.html", {"picker": form})
+        context = {"picker": form, **_all_comparisons(request)}
+        return render(request, "comparisons/pick.html", context)
     if not form.is_valid():
-        context = {"picker": form, "message": form.error_message()}
+        context = {"picker": form, "message": form.error_message(), **_all_comparisons(request)}
         return render(request, "comparisons/pick.html", context, status=400)
     first, second = form.cleaned_data["a"], form.cleaned_data["b"]
     curated = (
@@ -117,19 +122,28 @@ def pick(request):
     return redirect("comparisons:compare", on_demand_slug(first.slug, second.slug))
 
 
-def _published_comparisons_with_panels(request):
-    """Published comparisons and their tools' panel counts: two queries."""
-    comparisons = list(
-        Comparison.objects.visible_to(request.user).select_related(
-            "tool_a__category", "tool_b__category"
-        )[:HOME_LATEST_COMPARISONS]
+def _listed_comparisons(request):
+    return Comparison.objects.visible_to(request.user).select_related(
+        "tool_a__category", "tool_b__category"
     )
+
+
+def _panels_of(comparisons) -> dict:
+    """The panel of every tool in the comparisons, by tool pk: one query."""
     tool_ids = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
-    panels = {
+    return {
         tool.pk: tool.panel
         for tool in Tool.objects.filter(pk__in=tool_ids).with_panel_counts().only("pk")
     }
-    return comparisons, panels
+
+
+def _all_comparisons(request) -> dict:
+    """One page of every comparison with its tools' panels: three queries."""
+    # get_page() forgives a bad or too-large ?page=: readers land on a real page.
+    page = Paginator(_listed_comparisons(request), COMPARISONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return {"page": page, "panels": _panels_of(page.object_list)}
 
 
 def home_sections(request) -> dict:
@@ -154,10 +168,10 @@ def home_sections(request) -> dict:
 
 @cached_page(uses_votes=False)
 def home(request):
-    comparisons, panels = _published_comparisons_with_panels(request)
+    comparisons = list(_listed_comparisons(request)[:HOME_LATEST_COMPARISONS])
     context = {
         "comparisons": comparisons,
-        "panels": panels,
+        "panels": _panels_of(comparisons),
         "structured_data": json_ld(web_site()),
         **home_sections(request),
     }

@@ -38,6 +38,7 @@ class PageSitemap(SiteUrlSitemap):
     def items(self):
         return [
             "comparisons:home",
+            "comparisons:pick",
             "verdicts:tools",
             "verdicts:reviewers",
             "comparisons:methodology",

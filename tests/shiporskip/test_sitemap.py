@@ -36,7 +36,8 @@ def test_it_lists_every_published_page_with_its_last_change(client, seeded):
     make_comparison(draft_tool, Tool.objects.get(slug="smolvm"))
     urls = sitemap(client)
 
-    expected = {f"{SITE}/", f"{SITE}/tools/", f"{SITE}/reviewers/", f"{SITE}/methodology/"}
+    expected = {f"{SITE}/", f"{SITE}/compare/", f"{SITE}/tools/", f"{SITE}/reviewers/"}
+    expected.add(f"{SITE}/methodology/")
     expected |= {f"{SITE}{tool.get_absolute_url()}" for tool in Tool.objects.published()}
     expected |= {f"{SITE}{c.get_absolute_url()}" for c in Comparison.objects.published()}
     expected |= {f"{SITE}{persona.get_absolute_url()}" for persona in Persona.objects.all()}
@@ -44,7 +45,7 @@ def test_it_lists_every_published_page_with_its_last_change(client, seeded):
     live = Category.objects.filter(tools__in=Tool.objects.published()).distinct()
     expected |= {f"{SITE}{category.get_absolute_url()}" for category in live}
     assert set(urls) == expected
-    assert len(expected) == 4 + 6 + 5 + 6 + 1
+    assert len(expected) == 5 + 6 + 5 + 6 + 1
     for url in (draft_tool, future):
         assert f"{SITE}{url.get_absolute_url()}" not in urls
     assert f"{SITE}/compare/smollm3-vs-smolvm/" not in urls
@@ -76,7 +77,7 @@ def test_the_sitemap_runs_a_constant_number_of_queries(client, django_assert_num
     # +1: the content version read by the page cache
     with django_assert_num_queries(11):
         urls = sitemap(client)
-    assert len(urls) == 4 + 3 * pairs + 2 * pairs + 1
+    assert len(urls) == 5 + 3 * pairs + 2 * pairs + 1
 
 
 @pytest.mark.django_db
