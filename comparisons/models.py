@@ -1,5 +1,7 @@
 """Curated pairings of two tools, each the subject of one comparison page."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -141,6 +143,12 @@ class Comparison(models.Model):
     def is_curated(self) -> bool:
         """An editor's pick; on-demand pairs are generated and never saved."""
         return self.pk is not None
+
+    @property
+    def takes_updated_at(self) -> datetime | None:
+        """When a panel take on either tool last changed; None before any take."""
+        moments = [self.tool_a.takes_updated_at, self.tool_b.takes_updated_at]
+        return max((moment for moment in moments if moment is not None), default=None)
 
     @property
     def canonical_slug(self) -> str:

@@ -20,6 +20,9 @@ def comparison_payload(comparison) -> dict:
         "editors_pick": comparison.is_curated,
         "intro_html": comparison.intro_html or None,
         "published_at": comparison.published_at.isoformat() if comparison.is_curated else None,
+        "takes_updated_at": (
+            comparison.takes_updated_at.isoformat() if comparison.takes_updated_at else None
+        ),
         "tools": [tool_payload(a), tool_payload(b)],
         "scorecard": [
             # Calls in the order of "tools"; null where the persona did not review.

@@ -1,6 +1,8 @@
 """The verdict domain: categories, tools, the reviewer panel, their takes and
 readers' community votes."""
 
+from datetime import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q
@@ -154,6 +156,11 @@ class Tool(models.Model):
             return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
         calls = [take.call for take in self.takes.all()]
         return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+
+    @cached_property
+    def takes_updated_at(self) -> datetime | None:
+        """When a panel take on the tool last changed (prefetched takes); None without takes."""
+        return max((take.updated_at for take in self.takes.all()), default=None)
 
     @cached_property
     def panel_scores(self) -> PanelScores:

@@ -27,6 +27,7 @@ def take_payload(take) -> dict:
         "call": take.call,
         "body_markdown": take.body,
         "body_html": take.body_html,
+        "updated_at": take.updated_at.isoformat(),
     }
 
 
@@ -75,7 +76,12 @@ def tool_payload(tool) -> dict:
         "takes": [take_payload(take) for take in tool.takes.all()],
         "published_at": tool.published_at.isoformat(),
         "updated_at": tool.updated_at.isoformat(),
+        "takes_updated_at": _isoformat(tool.takes_updated_at),
     }
+
+
+def _isoformat(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def open_data_response(payload: dict) -> JsonResponse:
