@@ -11,13 +11,19 @@ from Markdown by nh3.
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.middleware.csrf import CSRF_TOKEN_LENGTH
 from markupsafe import Markup
 
 from pagecache.csrf import page_csrf_token
+from pagecache.gzip_pages import deflate_segments, gzip_member
 from verdicts.models import Call, CommunityVote
 from verdicts.visitors import visitor_key
 
+# Per page: the reader's own votes make variants (3 per tool on the page); most
+# readers have none, so a handful covers nearly every hit.
+_MAX_VARIANTS = 16
 _HOLE = re.compile(r"<sos-hole (csrf|vote-mine|vote-pressed)(?: ([\w-]+))?(?: (ship|skip))?>")
 
 
@@ -52,6 +58,48 @@ class SplitPage:
     def has_holes(self) -> bool:
         return len(self.parts) > 1
 
+    def render(self, values: list[str]) -> str:
+        """The page with one reader's values in its holes, in order."""
+        filled = iter(values)
+        return "".join(part if isinstance(part, str) else next(filled) for part in self.parts)
+
+    def gzipped(self, values: list[str]) -> bytes | None:
+        """render(values) as UTF-8 and gzipped, the shared text deflated once per
+        process for each variant of the page (the reader's votes); None if a CSRF
+        token is not of Django's fixed length, which the dictionaries rely on."""
+        tokens, variant = [], []
+        for part, value in zip(self._holes, values, strict=True):
+            (tokens if part.kind == "csrf" else variant).append(value.encode())
+        if any(len(token) != CSRF_TOKEN_LENGTH for token in tokens):
+            return None
+        segments, deflated = self._deflated(tuple(variant))
+        return gzip_member(segments, deflated, tokens)
+
+    @cached_property
+    def _holes(self) -> tuple:
+        return tuple(part for part in self.parts if not isinstance(part, str))
+
+    def _deflated(self, variant: tuple) -> tuple[list[bytes], list[bytes]]:
+        # Kept on the page object, which pagecache.middleware holds per process.
+        variants = self.__dict__.setdefault("_variants", {})
+        entry = variants.get(variant)
+        if entry is None:
+            segments, current, filled = [], [], iter(variant)
+            for part in self.parts:
+                if isinstance(part, str):
+                    current.append(part.encode())
+                elif part.kind == "csrf":
+                    segments.append(b"".join(current))
+                    current = []
+                else:
+                    current.append(next(filled))
+            segments.append(b"".join(current))
+            entry = (segments, deflate_segments(segments, CSRF_TOKEN_LENGTH))
+            if len(variants) >= _MAX_VARIANTS:
+                variants.clear()
+            variants[variant] = entry
+        return entry
+
 
 def split_page(html: str) -> SplitPage:
     parts, slugs, position = [], set(), 0
@@ -85,25 +133,26 @@ def _you_said(slug: str, call: str) -> str:
     )
 
 
-def fill_reader_holes(request, page: SplitPage) -> tuple[str, str]:
-    """This reader's page; at most one query (their votes on the page's tools).
+def reader_values(request, page: SplitPage) -> tuple[list[str], str]:
+    """What this reader's page puts in its holes; at most one query (their votes
+    on the page's tools).
 
     Also returns what was personal in it, for the ETag: the CSRF token is masked
     afresh on every response without changing its meaning, so it does not count.
     """
     if not page.has_holes:
-        return page.parts[0], ""
+        return [], ""
     votes = _readers_votes(request, page.vote_slugs)
     token = None
-    out = []
+    values = []
     for part in page.parts:
         if isinstance(part, str):
-            out.append(part)
-        elif part.kind == "csrf":
+            continue
+        if part.kind == "csrf":
             token = token or page_csrf_token(request)
-            out.append(token)
+            values.append(token)
         elif part.kind == "vote-mine":
-            out.append(_you_said(part.slug, votes[part.slug]) if part.slug in votes else "")
+            values.append(_you_said(part.slug, votes[part.slug]) if part.slug in votes else "")
         else:
-            out.append("true" if votes.get(part.slug) == part.call else "false")
-    return "".join(out), repr(sorted(votes.items()))
+            values.append("true" if votes.get(part.slug) == part.call else "false")
+    return values, repr(sorted(votes.items()))

@@ -10,6 +10,7 @@ cookie is read and set exactly as Django would.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,7 +18,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from pagecache.holes import fill_reader_holes, split_page
+from pagecache.holes import reader_values, split_page
 from pagecache.models import current_versions
 
 _NOT_REPLAYED = {"set-cookie", "etag", "content-length"}
@@ -25,6 +26,7 @@ _NOT_REPLAYED = {"set-cookie", "etag", "content-length"}
 # the content version, so an entry can never be stale, only unused.
 _recent = {}
 _RECENT_MAX = 256
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
 
 def _page_key(request, version: int) -> str:
@@ -109,8 +111,19 @@ class PageCacheMiddleware:
         return response
 
     def _fill(self, request, response, page):
-        html, personal = fill_reader_holes(request, page)
-        response.content = html.encode(response.charset)
+        values, personal = reader_values(request, page)
+        # Gzipped here rather than by GZipMiddleware (which leaves a response with a
+        # Content-Encoding alone): the shared text is deflated once, not per hit.
+        packed = None
+        if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) and (
+            response.charset.lower() == "utf-8"
+        ):
+            packed = page.gzipped(values)
+        if packed is not None:
+            response.content = packed
+            response["Content-Encoding"] = "gzip"
+        else:
+            response.content = page.render(values).encode(response.charset)
         response["Content-Length"] = str(len(response.content))
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response["ETag"] = f'W/"{page.digest}{hash_of(personal)}"'
@@ -122,9 +135,9 @@ class PageCacheMiddleware:
         else:
             response["Cache-Control"] = "private, no-cache"
         if response.has_header("Vary"):
-            patch_vary_headers(response, ["Cookie"])
+            patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
         else:
-            response["Vary"] = "Cookie"
+            response["Vary"] = "Cookie, Accept-Encoding"
         if _csrf_cookie_current(request):
             return response  # the browser already holds the secret its tokens are masked from
         return self.csrf.process_response(request, response)
