@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from comparisons.scorecard import build_scorecard
 from shiporskip.jinja2 import absolute_url
-from verdicts.open_data import tool_payload
+from verdicts.open_data import isoformat_or_none, tool_payload
 
 
 def comparison_payload(comparison) -> dict:
@@ -20,9 +20,7 @@ def comparison_payload(comparison) -> dict:
         "editors_pick": comparison.is_curated,
         "intro_html": comparison.intro_html or None,
         "published_at": comparison.published_at.isoformat() if comparison.is_curated else None,
-        "takes_updated_at": (
-            comparison.takes_updated_at.isoformat() if comparison.takes_updated_at else None
-        ),
+        "takes_updated_at": isoformat_or_none(comparison.takes_updated_at),
         "tools": [tool_payload(a), tool_payload(b)],
         "scorecard": [
             # Calls in the order of "tools"; null where the persona did not review.

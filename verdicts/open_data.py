@@ -76,11 +76,11 @@ def tool_payload(tool) -> dict:
         "takes": [take_payload(take) for take in tool.takes.all()],
         "published_at": tool.published_at.isoformat(),
         "updated_at": tool.updated_at.isoformat(),
-        "takes_updated_at": _isoformat(tool.takes_updated_at),
+        "takes_updated_at": isoformat_or_none(tool.takes_updated_at),
     }
 
 
-def _isoformat(moment) -> str | None:
+def isoformat_or_none(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
