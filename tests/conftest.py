@@ -45,6 +45,15 @@ def smtp_server(settings):
 
 
 @pytest.fixture
+def editor_client(client, db):
+    """The test client signed in as a member of the Editors group (not a superuser)."""
+    from tests.factories import make_editor
+
+    client.force_login(make_editor())
+    return client
+
+
+@pytest.fixture
 def seeded(db):
     """The five seed comparisons, loaded from fixtures/seed.json."""
     call_command("loaddata", "fixtures/seed.json", verbosity=0)

@@ -6,16 +6,10 @@ import pytest
 
 from comparisons.models import Comparison
 from tests.admin_forms import admin_form, submit
-from tests.factories import make_comparison, make_editor, make_tool
+from tests.factories import make_comparison, make_tool
 from tests.html import assert_in_order, text_of
 
 ADD = "/admin/comparisons/comparison/add/"
-
-
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(make_editor())
-    return client
 
 
 def errors_of(response) -> str:

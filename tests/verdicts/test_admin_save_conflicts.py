@@ -16,7 +16,7 @@ from django.db.models.signals import pre_save
 
 from comparisons.models import Comparison
 from tests.admin_forms import admin_form
-from tests.factories import make_category, make_editor, make_persona, make_take, make_tool
+from tests.factories import make_category, make_persona, make_take, make_tool
 from tests.html import text_of
 from verdicts.models import Take, Tool
 
@@ -58,12 +58,6 @@ def race(write):
         yield
     finally:
         pre_save.disconnect(just_before_the_first_write)
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

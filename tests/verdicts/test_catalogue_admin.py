@@ -5,7 +5,6 @@ import pytest
 from tests.admin_forms import submit
 from tests.factories import (
     make_category,
-    make_editor,
     make_persona,
     make_take,
     make_tool,
@@ -13,12 +12,6 @@ from tests.factories import (
 )
 from tests.html import assert_in_order, text_of
 from verdicts.models import Category, Persona, Tool
-
-
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(make_editor())
-    return client
 
 
 @pytest.mark.django_db

@@ -21,12 +21,6 @@ def previewed_textareas(html: str) -> list[str]:
     ]
 
 
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(make_editor())
-    return client
-
-
 @pytest.mark.django_db
 def test_it_renders_and_sanitises_like_a_save(editor_client):
     response = editor_client.post(

@@ -7,7 +7,6 @@ import pytest
 from tests.admin_forms import submit
 from tests.factories import (
     make_category,
-    make_editor,
     make_persona,
     make_take,
     make_tool,
@@ -17,12 +16,6 @@ from tests.html import assert_in_order, text_of
 from verdicts.models import Call, Take, Tool
 
 TOOLS = "/admin/verdicts/tool/"
-
-
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(make_editor())
-    return client
 
 
 def listed_names(response) -> list[str]:
