@@ -18,10 +18,11 @@ $(VENV)/.installed: requirements/dev.txt
 	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
 
+# The settings read HOST and PORT too: development links (SITE_URL) follow the server.
 run: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py loadseed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py migrate --noinput
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py loadseed
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production mode on this machine, through the container's entrypoint: gunicorn on
 # SQLite, the seed fixtures in an empty database, plain HTTP (no HTTPS redirect) and

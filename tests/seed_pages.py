@@ -1,5 +1,8 @@
 """Reads the seed documents (text captures of the first five pages) so tests can
-compare what we serve with what the seeds say, figure by figure."""
+compare what we serve with what the seeds say, figure by figure.
+
+The repo keeps its own copy in fixtures/seeds/, so a clone needs nothing beside it.
+"""
 
 import re
 from dataclasses import dataclass, field
@@ -7,7 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
+SEED_COUNT = 5
 PERSONAS = ["Builder", "Skeptic", "Futurist", "Founder", "PM", "Creator"]
 SCORE_LINE = re.compile(r"(\d+)/100 · (ship|skip)")
 
@@ -75,9 +79,20 @@ def _unscored(path, lines):
     return page
 
 
+class SeedDocumentsMissing(RuntimeError):
+    """The seed documents are not where the tests read them: a test must fail, not skip."""
+
+
 def seed_pages() -> list[SeedPage]:
+    """The SEED_COUNT seed pages, parsed; raises SeedDocumentsMissing when any is absent,
+    so a parametrised test can never silently collect nothing."""
+    paths = sorted(SEEDS_DIR.glob("*.txt"))
+    if len(paths) != SEED_COUNT:
+        raise SeedDocumentsMissing(
+            f"expected {SEED_COUNT} seed documents in {SEEDS_DIR}, found {len(paths)}"
+        )
     pages = []
-    for path in sorted(SEEDS_DIR.glob("*.txt")):
+    for path in paths:
         lines = _lines(path)
         parse = _structured if "Reviewer scorecard" in lines and "Decision" in lines else _unscored
         pages.append(parse(path, lines))

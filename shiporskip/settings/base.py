@@ -21,8 +21,20 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-used-in-producti
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
+
+def _development_server_url() -> str:
+    """Where `make run` serves (HOST, PORT), so development links follow the server.
+    A server bound to every interface is reached on this machine as localhost."""
+    host = env_str("HOST", "127.0.0.1")
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - a bind address, never a link
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    return f"http://{host}:{env_int('PORT', 8000, minimum=1)}"
+
+
 # Absolute base of links that leave the site (emails, feeds, canonical URLs).
-SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+SITE_URL = (env_str("SITE_URL") or _development_server_url()).rstrip("/")
 SITE_NAME = "Ship or Skip"
 
 # How many reverse proxies in front of the app append to X-Forwarded-For; 0 when

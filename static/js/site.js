@@ -71,17 +71,13 @@
     });
   }
 
-  function bookmarksPage() {
-    var page = document.querySelector("[data-bookmarks-page]");
-    if (!page) return;
-    var saved = readBookmarks().map(function (b) { return b.slug; }).join(",");
-    var params = new URLSearchParams(window.location.search);
-    var shown = params.get("tools") || "";
-    if (saved !== shown) {
-      // The server renders the list with today's verdicts; ask it for ours.
-      window.location.replace(saved ? "?tools=" + encodeURIComponent(saved) : window.location.pathname);
-      return;
-    }
+  function listQuery(slugs) {
+    return slugs ? "?tools=" + encodeURIComponent(slugs) : "";
+  }
+
+  function wireBookmarksPage(page) {
+    page.querySelectorAll("[data-nojs]").forEach(function (node) { node.hidden = true; });
+    page.querySelector("[data-bookmarks-empty]").hidden = !!page.querySelector("[data-bookmark-item]");
     page.querySelectorAll("[data-bookmark-remove]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
@@ -89,12 +85,42 @@
         var item = button.closest("[data-bookmark-item]");
         if (item) item.remove();
         var left = readBookmarks().map(function (b) { return b.slug; }).join(",");
-        window.history.replaceState(null, "", left ? "?tools=" + encodeURIComponent(left) : window.location.pathname);
-        if (!page.querySelector("[data-bookmark-item]")) {
-          page.querySelector("[data-bookmarks-empty]").hidden = false;
-        }
+        window.history.replaceState(null, "", window.location.pathname + listQuery(left));
+        page.querySelector("[data-bookmarks-empty]").hidden = !!page.querySelector("[data-bookmark-item]");
         renderPanel();
       });
+    });
+  }
+
+  function bookmarksPage() {
+    var page = document.querySelector("[data-bookmarks-page]");
+    if (!page) return;
+    var saved = readBookmarks().map(function (b) { return b.slug; }).join(",");
+    var shown = new URLSearchParams(window.location.search).get("tools") || "";
+    if (saved === shown) {
+      wireBookmarksPage(page);
+      return;
+    }
+    // The server renders the list with today's verdicts: ask it for ours and put
+    // it in place, without reloading the page.
+    var address = window.location.pathname + listQuery(saved);
+    window.history.replaceState(null, "", address);
+    if (!saved) {
+      page.querySelectorAll("[data-bookmark-item]").forEach(function (item) { item.remove(); });
+      wireBookmarksPage(page);
+      return;
+    }
+    fetch(address, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(response.statusText);
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-bookmarks-page]");
+      if (!fresh) throw new Error("no bookmarks list");
+      fresh = document.adoptNode(fresh);
+      page.replaceWith(fresh);
+      wireBookmarksPage(fresh);
+    }).catch(function () {
+      window.location.replace(address);  // the plain way: load the list as a page
     });
   }
 

@@ -78,3 +78,32 @@ def test_without_javascript_voting_still_works_and_bookmarks_explain(browser, si
     expect(page.locator("#tool-smolvm").get_by_text("You said Ship")).to_be_visible()
     expect(page.locator("#tool-smolvm [data-tally-summary]")).to_contain_text("100% ship · 1 vote")
     context.close()
+
+
+def test_the_bookmarks_page_shows_saved_tools_without_reloading_or_saying_none(page, site):
+    page.goto(site + COMPARE)
+    page.get_by_role("button", name="Bookmark smolvm").click()
+    documents = []
+    page.on(
+        "request",
+        lambda request: documents.append(request.url) if request.resource_type == "document" else 0,
+    )
+    # Record whether "No bookmarks yet" is ever shown while the page settles.
+    page.add_init_script(
+        """new MutationObserver(() => {
+             const empty = document.querySelector('[data-bookmarks-empty]');
+             if (empty && !empty.hidden) window.__emptyShown = true;
+           }).observe(document, {subtree: true, childList: true, attributes: true});"""
+    )
+    page.goto(site + "/bookmarks/")
+    expect(page.locator("[data-bookmark-item]")).to_have_count(1)
+    expect(page.locator("[data-bookmark-item]")).to_contain_text("smolvm")
+    assert page.url == site + "/bookmarks/?tools=smolvm"
+    assert documents == [site + "/bookmarks/"], documents  # one page load, no reload
+    assert page.evaluate("window.__emptyShown === true") is False
+
+
+def test_without_bookmarks_the_page_says_so_once_the_script_knows(page, site):
+    page.goto(site + "/bookmarks/")
+    expect(page.get_by_text("No bookmarks yet")).to_be_visible()
+    assert page.url == site + "/bookmarks/"

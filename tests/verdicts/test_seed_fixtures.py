@@ -110,3 +110,25 @@ def test_the_fixtures_load_into_a_clean_sqlite_database(tmp_path):
         "print(Tool.objects.count(), Take.objects.count(), Comparison.objects.count())",
     )
     assert counts.splitlines()[-1].split() == ["6", "24", "5"]
+
+
+def test_missing_seed_documents_fail_instead_of_collecting_nothing(monkeypatch, tmp_path):
+    # A parametrised test over no seeds would silently skip: the reader refuses instead.
+    from tests import seed_pages as reader
+
+    monkeypatch.setattr(reader, "SEEDS_DIR", tmp_path)
+    with pytest.raises(reader.SeedDocumentsMissing, match="expected 5 seed documents"):
+        reader.seed_pages()
+
+
+def test_the_repo_keeps_its_own_copy_of_the_seed_documents():
+    from tests.seed_pages import SEEDS_DIR
+
+    assert SEEDS_DIR.is_relative_to(settings.BASE_DIR)
+    assert sorted(path.name[:3] for path in SEEDS_DIR.glob("*.txt")) == [
+        "000",
+        "001",
+        "002",
+        "003",
+        "004",
+    ]
