@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from newsletter import tokens
@@ -218,3 +219,26 @@ def test_a_timestamped_unsubscribe_link_from_an_older_message_still_works(client
     assert client.post(f"/newsletter/unsubscribe/{old_token}/").status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "email", ["a@[127.0.0.1]", "a@127.0.0.1", "a@localhost", "a@[IPv6:::1]", "a@intranet"]
+)
+def test_an_address_at_an_ip_or_a_dotless_domain_is_refused_and_stored_nowhere(
+    client, smtp_server, email
+):
+    response = client.post(SUBSCRIBE, {"email": email})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    assert "Use an address at a named domain, like you@example.com" in text_of(html)
+    assert Subscriber.objects.count() == 0
+    assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize("email", ["a@[127.0.0.1]", "a@localhost", "a@10.0.0.1"])
+def test_the_model_refuses_an_ip_or_dotless_domain_on_every_write_path(email):
+    with pytest.raises(ValidationError, match="Use an address at a named domain"):
+        Subscriber(email=email).full_clean()

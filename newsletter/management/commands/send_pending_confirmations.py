@@ -40,10 +40,11 @@ class Command(BaseCommand):
     help = "Send the newsletter confirmation emails that sign-up could not send."
 
     def handle(self, *args, **options):
-        due = Subscriber.objects.confirmation_due(
-            before=timezone.now() - timedelta(seconds=GRACE_SECONDS)
+        subscribers = list(
+            Subscriber.objects.confirmation_due(
+                before=timezone.now() - timedelta(seconds=GRACE_SECONDS)
+            )
         )
-        subscribers = list(due)
         if not subscribers:
             self.stdout.write("No confirmation emails due.")
             return
@@ -67,7 +68,7 @@ class Command(BaseCommand):
                     sent += 1
         except OSError as error:  # smtplib's errors are OSErrors too
             stopped = str(error) or type(error).__name__
-        still_due = due.count()
+        still_due = Subscriber.objects.confirmation_due(before=timezone.now()).count()
         summary = (
             f"Sent {sent} confirmation email{'s' * (sent != 1)}, failed {len(refused)}"
             f"{' (' + '; '.join(refused) + ')' if refused else ''}, {still_due} still due."
