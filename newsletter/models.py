@@ -16,6 +16,13 @@ class SubscriberQuerySet(models.QuerySet):
     def for_email(self, email: str):
         return self.filter(email__iexact=email.strip())
 
+    def confirmation_sent(self) -> int:
+        """Record that the confirmation email went out to these rows, for those still
+        pending: no longer due. Returns the number of rows changed."""
+        return self.filter(status=Subscriber.Status.PENDING).update(
+            confirmation_sent_at=timezone.now(), confirmation_due_at=None
+        )
+
     def confirmation_due(self, before):
         """Pending subscribers whose confirmation email sign-up could not send, due
         since `before` (an aware datetime) or earlier, oldest first."""
@@ -83,12 +90,6 @@ class Subscriber(models.Model):
         if self.unsubscribed_at is None:
             return 0
         return round(self.unsubscribed_at.timestamp() * 1_000_000)
-
-    def confirmation_sent(self) -> None:
-        """Record that the confirmation email went out: it is no longer due."""
-        self.confirmation_sent_at = timezone.now()
-        self.confirmation_due_at = None
-        self.save(update_fields=["confirmation_sent_at", "confirmation_due_at"])
 
     def confirm(self) -> None:
         if self.status != self.Status.CONFIRMED:

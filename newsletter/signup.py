@@ -42,10 +42,11 @@ def _pending_subscriber(email: str, confirmation_due: bool) -> Subscriber:
                     return Subscriber.objects.create(email=email, confirmation_due_at=due_at)
             except IntegrityError:  # a concurrent sign-up of the same address won
                 subscriber = Subscriber.objects.for_email(email).select_for_update().get()
-        if subscriber.status == Subscriber.Status.CONFIRMED:
-            return subscriber
-        subscriber.status = Subscriber.Status.PENDING
-        subscriber.confirmation_due_at = due_at or subscriber.confirmation_due_at
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.confirmation_due_at = due_at or subscriber.confirmation_due_at
+        # Saved even when confirmed (nothing changes): the same statements for every
+        # state, so the answer takes as long.
         subscriber.save(update_fields=["status", "confirmation_due_at"])
         return subscriber
 
@@ -71,8 +72,8 @@ def sign_up(email: str) -> None:
     except OSError:  # smtplib's errors are OSErrors too
         log.warning("sign-up email to subscriber %s not sent", subscriber.pk, exc_info=True)
         return
-    if not confirmed:
-        subscriber.confirmation_sent()
+    # Run for every state (it changes no row of a confirmed subscriber), as above.
+    Subscriber.objects.filter(pk=subscriber.pk).confirmation_sent()
 
 
 def confirmation_message(subscriber: Subscriber, connection=None) -> EmailMultiAlternatives:

@@ -64,7 +64,7 @@ class Command(BaseCommand):
                             )
                         refused.append(f"{subscriber.email}: {reason}")
                         continue
-                    subscriber.confirmation_sent()
+                    Subscriber.objects.filter(pk=subscriber.pk).confirmation_sent()
                     sent += 1
         except OSError as error:  # smtplib's errors are OSErrors too
             stopped = str(error) or type(error).__name__
