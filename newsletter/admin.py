@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from newsletter.delivery import build_message
+from newsletter.delivery import build_message, prepare
 from newsletter.models import Delivery, Issue, Subscriber
 
 
@@ -47,6 +47,14 @@ def send_test_copy(modeladmin, request, queryset):
         )
         return
     copies = [build_message(issue, email, unsubscribe_url=None) for issue in queryset]
+    try:
+        for copy in copies:
+            prepare(copy)  # a line break stored in a subject: say so, never a 500
+    except ValueError as error:
+        modeladmin.message_user(
+            request, f"The test copy could not be built: {error}", messages.ERROR
+        )
+        return
     try:
         get_connection().send_messages(copies)
     except (OSError, smtplib.SMTPException) as error:

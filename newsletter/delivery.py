@@ -3,26 +3,34 @@ delivery recorded in its own committed transaction.
 
 For each delivery a run
 1. re-reads the subscriber: one who left since the issue was composed is not sent it;
-2. sends MAIL FROM and RCPT TO; a refused recipient marks the delivery failed (a
+2. builds the message and serialises it to the exact bytes to send; a message that
+   cannot be built (a line break in a stored subject or address, any other error
+   while building) marks the delivery failed with the reason and the run goes on;
+3. sends MAIL FROM and RCPT TO; a refused recipient marks the delivery failed (a
    later run retries it, up to NEWSLETTER_MAX_ATTEMPTS) and the run goes on;
-3. claims the delivery: status "sending", committed, only if still pending or failed;
-4. transmits the message (DATA); and
-5. marks it "sent" with the time and the Message-ID.
+4. claims the delivery: status "sending", committed, only if still pending or failed;
+5. transmits the prepared bytes (DATA); and
+6. marks it "sent" with the time and the Message-ID.
 
-A run that dies before step 3 leaves the delivery pending: the next run sends it.
-One that dies between 3 and 5, or loses the connection while waiting for the
+Nothing a single row holds can stop the run or leave its delivery "sending":
+everything that can fail because of the row happens before the claim, and a
+refusal of the message itself after it (a 5xx answer to DATA) marks it failed.
+A run that dies before step 4 leaves the delivery pending: the next run sends it.
+One that dies between 4 and 6, or loses the connection while waiting for the
 server's answer to DATA, leaves it "sending", and nothing tells whether the
 server took the message. We prefer nobody receiving an issue twice
 (at-most-once): runs never resend a "sending" delivery by themselves. They report
 it with its Message-ID; `send_weekly_digest --requeue-interrupted` makes such
 deliveries pending again once an operator has checked the mail server's log.
-Any other failure of the connection stops the run; what was not sent stays pending.
+Any other failure of the server or the connection stops the run; what was not
+sent stays pending.
 """
 
 import contextlib
 import html
 import smtplib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -70,6 +78,36 @@ def build_message(issue: Issue, to: str, unsubscribe_url: str | None) -> EmailMu
     return message
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One message ready to go: its envelope and the exact bytes to send as DATA."""
+
+    message: EmailMultiAlternatives
+    sender: str
+    recipient: str
+    data: bytes
+
+    @property
+    def message_id(self) -> str:
+        return self.message.extra_headers["Message-ID"]
+
+
+def prepare(message: EmailMultiAlternatives) -> Prepared:
+    """Serialise a one-recipient message now, so nothing about it can fail once claimed.
+
+    Raises ValueError (Django's BadHeaderError is one) when a header holds a line
+    break, an address cannot be encoded, or the envelope is not plain ASCII, which
+    smtplib would refuse mid-session.
+    """
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    sender = sanitize_address(message.from_email, encoding)
+    [recipient] = [sanitize_address(to, encoding) for to in message.recipients()]
+    for address in (sender, recipient):
+        address.encode("ascii")  # UnicodeEncodeError is a ValueError
+    data = message.message().as_bytes(linesep="\r\n")
+    return Prepared(message=message, sender=sender, recipient=recipient, data=data)
+
+
 class Transport:
     """The run's mail connection, sending a message in two steps: address, transmit.
 
@@ -91,29 +129,26 @@ class Transport:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             self.backend.close()
 
-    def address(self, message: EmailMultiAlternatives) -> None:
+    def address(self, prepared: Prepared) -> None:
         if not self.is_smtp:
             return
         smtp = self.backend.connection
-        encoding = message.encoding or settings.DEFAULT_CHARSET
-        sender = sanitize_address(message.from_email, encoding)
-        [recipient] = [sanitize_address(to, encoding) for to in message.recipients()]
         smtp.ehlo_or_helo_if_needed()
-        code, reply = smtp.mail(sender)
+        code, reply = smtp.mail(prepared.sender)
         if code != 250:
             self._reset(code)
-            raise smtplib.SMTPSenderRefused(code, reply, sender)
-        code, reply = smtp.rcpt(recipient)
+            raise smtplib.SMTPSenderRefused(code, reply, prepared.sender)
+        code, reply = smtp.rcpt(prepared.recipient)
         if code not in (250, 251):
             self._reset(code)
-            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+            raise smtplib.SMTPRecipientsRefused({prepared.recipient: (code, reply)})
 
-    def transmit(self, message: EmailMultiAlternatives) -> None:
+    def transmit(self, prepared: Prepared) -> None:
         if not self.is_smtp:
-            self.backend.send_messages([message])
+            self.backend.send_messages([prepared.message])
             return
         smtp = self.backend.connection
-        code, reply = smtp.data(message.message().as_bytes(linesep="\r\n"))
+        code, reply = smtp.data(prepared.data)
         if code != 250:
             self._reset(code)
             raise smtplib.SMTPDataError(code, reply)
@@ -151,6 +186,19 @@ def _refused(error: smtplib.SMTPException) -> str | None:
     return f"{code} {reply}"
 
 
+# Enough of an exception's text to recognise it in the admin and the summary.
+REASON_LENGTH = 200
+
+
+def _unbuildable(error: Exception) -> str:
+    """The reason recorded for a message that could not be built: 'cannot build: …'.
+
+    Line breaks in it are shown as \\r and \\n: the reason is printed on one line.
+    """
+    text = str(error).replace("\r", "\\r").replace("\n", "\\n")
+    return f"cannot build: {type(error).__name__}: {text}"[:REASON_LENGTH]
+
+
 def _fail(delivery_id: int, error: str, was: list[str]) -> None:
     Delivery.objects.filter(pk=delivery_id, status__in=was).update(
         status=Delivery.Status.FAILED,
@@ -173,47 +221,83 @@ def _claim(delivery_id: int, message_id: str) -> bool:
     )
 
 
-def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> str:
-    """Send one delivery; return its new status. Raises DeliveryStopped."""
+@dataclass(frozen=True)
+class Result:
+    """What became of one delivery: its new status, and why when it failed."""
+
+    status: str
+    reason: str = ""
+
+
+def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> Result:
+    """Send one delivery. Raises DeliveryStopped when the server or connection fails."""
     subscriber = Subscriber.objects.only("email", "status").get(deliveries__pk=delivery_id)
     if subscriber.status != Subscriber.Status.CONFIRMED:
         Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
             status=Delivery.Status.CANCELLED
         )
-        return Delivery.Status.CANCELLED
-    message = build_message(
-        issue, subscriber.email, f"{settings.SITE_URL}{subscriber.unsubscribe_url}"
-    )
+        return Result(Delivery.Status.CANCELLED)
     try:
-        transport.address(message)
+        prepared = prepare(
+            build_message(
+                issue, subscriber.email, f"{settings.SITE_URL}{subscriber.unsubscribe_url}"
+            )
+        )
+    except Exception as error:  # whatever is wrong with this one row must not stop the run
+        reason = _unbuildable(error)
+        _fail(delivery_id, reason, was=RETRYABLE)
+        return Result(Delivery.Status.FAILED, reason)
+    try:
+        transport.address(prepared)
     except (OSError, smtplib.SMTPException) as error:
         if refusal := _refused(error):
             _fail(delivery_id, refusal, was=RETRYABLE)
-            return Delivery.Status.FAILED
+            return Result(Delivery.Status.FAILED, refusal)
         raise DeliveryStopped(str(error) or type(error).__name__) from error
-    if not _claim(delivery_id, message.extra_headers["Message-ID"]):
+    if not _claim(delivery_id, prepared.message_id):
         transport.reset()
-        return Delivery.Status.PENDING
+        return Result(Delivery.Status.PENDING)
     try:
-        transport.transmit(message)
+        transport.transmit(prepared)
     except (OSError, smtplib.SMTPException) as error:
         if refusal := _refused(error):
             _fail(delivery_id, refusal, was=[Delivery.Status.SENDING])
-            return Delivery.Status.FAILED
+            return Result(Delivery.Status.FAILED, refusal)
         # No answer to DATA: the server may have taken it. Left "sending".
         raise DeliveryStopped(str(error) or type(error).__name__) from error
+    except Exception as error:  # a non-SMTP backend choking on this one message
+        reason = _unbuildable(error)
+        _fail(delivery_id, reason, was=[Delivery.Status.SENDING])
+        return Result(Delivery.Status.FAILED, reason)
     Delivery.objects.filter(pk=delivery_id).update(
         status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
     )
-    return Delivery.Status.SENT
+    return Result(Delivery.Status.SENT)
 
 
 @dataclass
 class Outcome:
+    """Counts of one or more runs' deliveries, with each failure reason's count."""
+
     sent: int = 0
     failed: int = 0
     cancelled: int = 0
     stopped: str = ""  # why the run stopped early, if it did
+    reasons: Counter = field(default_factory=Counter)  # failure reason -> deliveries
+
+    def add(self, other: "Outcome") -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.cancelled += other.cancelled
+        self.stopped = self.stopped or other.stopped
+        self.reasons.update(other.reasons)
+
+    def count(self, result: Result) -> None:
+        self.sent += result.status == Delivery.Status.SENT
+        self.cancelled += result.status == Delivery.Status.CANCELLED
+        if result.status == Delivery.Status.FAILED:
+            self.failed += 1
+            self.reasons[result.reason] += 1
 
 
 def deliver(deliveries) -> Outcome:
@@ -226,10 +310,7 @@ def deliver(deliveries) -> Outcome:
     try:
         with Transport() as transport:
             for delivery_id, issue_id in work:
-                status = deliver_one(transport, delivery_id, issues[issue_id])
-                outcome.sent += status == Delivery.Status.SENT
-                outcome.failed += status == Delivery.Status.FAILED
-                outcome.cancelled += status == Delivery.Status.CANCELLED
+                outcome.count(deliver_one(transport, delivery_id, issues[issue_id]))
     except DeliveryStopped as error:
         outcome.stopped = str(error)
     except (OSError, smtplib.SMTPException) as error:  # could not connect at all

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import tokens
+from newsletter.addresses import validate_public_domain
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -15,6 +16,20 @@ class SubscriberQuerySet(models.QuerySet):
     def for_email(self, email: str):
         return self.filter(email__iexact=email.strip())
 
+    def confirmation_sent(self) -> int:
+        """Record that the confirmation email went out to these rows, for those still
+        pending: no longer due. Returns the number of rows changed."""
+        return self.filter(status=Subscriber.Status.PENDING).update(
+            confirmation_sent_at=timezone.now(), confirmation_due_at=None
+        )
+
+    def confirmation_due(self, before):
+        """Pending subscribers whose confirmation email sign-up could not send, due
+        since `before` (an aware datetime) or earlier, oldest first."""
+        return self.filter(
+            status=Subscriber.Status.PENDING, confirmation_due_at__lte=before
+        ).order_by("confirmation_due_at", "pk")
+
 
 class Subscriber(models.Model):
     class Status(models.TextChoices):
@@ -22,10 +37,16 @@ class Subscriber(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, validators=[validate_public_domain])
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmation_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while a confirmation email is owed: sign-up could not send it, "
+        "send_pending_confirmations will.",
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
@@ -40,6 +61,12 @@ class Subscriber(models.Model):
         indexes = [
             # The weekly send: confirmed subscribers only.
             models.Index(fields=["status"], name="subscriber_status"),
+            # send_pending_confirmations: the few rows whose confirmation is owed.
+            models.Index(
+                fields=["confirmation_due_at"],
+                condition=models.Q(confirmation_due_at__isnull=False),
+                name="subscriber_confirmation_due",
+            ),
         ]
 
     def __str__(self):
@@ -52,6 +79,17 @@ class Subscriber(models.Model):
     @property
     def unsubscribe_url(self) -> str:
         return reverse("newsletter:unsubscribe", args=[tokens.unsubscribe_token(self)])
+
+    @property
+    def left_marker(self) -> int:
+        """When the subscriber last left, in microseconds since the epoch; 0 if never.
+
+        Confirmation links carry it: leaving changes it, so a link sent before
+        cannot bring the subscriber back.
+        """
+        if self.unsubscribed_at is None:
+            return 0
+        return round(self.unsubscribed_at.timestamp() * 1_000_000)
 
     def confirm(self) -> None:
         if self.status != self.Status.CONFIRMED:

@@ -4,7 +4,11 @@ A confirmation token expires (NEWSLETTER_CONFIRM_MAX_AGE); an unsubscribe token
 never does, because an old email must always let its reader leave, so it carries
 no timestamp: a reader's unsubscribe link is the same in every message. Both
 name the subscriber and the address, so a token stops working if the row is
-reused for another address.
+reused for another address. A confirmation token also carries the moment the
+subscriber last left (Subscriber.left_marker): once they unsubscribe, a link sent
+before cannot subscribe them again (StaleToken). Confirmation links minted before
+the marker existed carry none: they still work for a pending subscriber who never
+left.
 """
 
 from django.conf import settings
@@ -22,8 +26,14 @@ class ExpiredToken(InvalidToken):
     pass
 
 
+class StaleToken(InvalidToken):
+    """A confirmation link sent before the subscriber left: signing up again sends a new one."""
+
+
 def confirm_token(subscriber) -> str:
-    return signing.dumps([subscriber.pk, subscriber.email.lower()], salt=_CONFIRM_SALT)
+    return signing.dumps(
+        [subscriber.pk, subscriber.email.lower(), subscriber.left_marker], salt=_CONFIRM_SALT
+    )
 
 
 def unsubscribe_token(subscriber) -> str:
@@ -31,14 +41,16 @@ def unsubscribe_token(subscriber) -> str:
     return signer.sign_object([subscriber.pk, subscriber.email.lower()], compress=True)
 
 
-def _load(token: str, salt: str, max_age=None) -> tuple[int, str]:
+def _load(token: str, salt: str, max_age=None) -> list:
     try:
-        pk, email = signing.loads(token, salt=salt, max_age=max_age)
+        value = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
         raise ExpiredToken from None
     except (signing.BadSignature, ValueError, TypeError):
         raise InvalidToken from None
-    return pk, email
+    if not isinstance(value, list):
+        raise InvalidToken
+    return value
 
 
 def _load_unsubscribe(token: str) -> tuple[int, str]:
@@ -46,15 +58,37 @@ def _load_unsubscribe(token: str) -> tuple[int, str]:
         pk, email = signing.Signer(salt=_UNSUBSCRIBE_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         # Links in messages sent before tokens lost their timestamp still work.
-        return _load(token, _UNSUBSCRIBE_SALT)
+        try:
+            pk, email = _load(token, _UNSUBSCRIBE_SALT)
+        except ValueError:
+            raise InvalidToken from None
     return pk, email
 
 
 def subscriber_for_confirm_token(token: str):
+    """The subscriber a confirmation link names, in any state but "left since".
+
+    Raises ExpiredToken, StaleToken (the subscriber unsubscribed after the link
+    was sent, whether or not they signed up again since) or InvalidToken. A
+    confirmed subscriber is returned whatever the link's marker: confirming
+    again changes nothing.
+    """
     from newsletter.models import Subscriber
 
-    pk, email = _load(token, _CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE)
-    return _subscriber(Subscriber, pk, email)
+    value = _load(token, _CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE)
+    try:
+        pk, email, *rest = value
+        [left_marker] = rest or [0]  # links from before the marker: "never left"
+    except ValueError:
+        raise InvalidToken from None
+    subscriber = _subscriber(Subscriber, pk, email)
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return subscriber
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED or (
+        left_marker != subscriber.left_marker
+    ):
+        raise StaleToken
+    return subscriber
 
 
 def subscriber_for_unsubscribe_token(token: str):

@@ -1,7 +1,5 @@
 """Sign-up, confirmation and unsubscribe pages of the newsletter."""
 
-import logging
-
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -11,8 +9,6 @@ from newsletter import tokens
 from newsletter.forms import SubscribeForm
 from newsletter.signup import sign_up
 from shiporskip import ratelimit
-
-log = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,17 +24,18 @@ def subscribe(request):
     rate = ratelimit.Rate.parse(settings.SUBSCRIBE_RATE_LIMIT)
     if not ratelimit.hit("subscribe", ratelimit.client_address(request), rate):
         return render(request, "newsletter/too_many.html", status=429)
-    try:
-        sign_up(form.cleaned_data["email"])
-    except OSError:  # smtplib errors are OSErrors too
-        log.exception("confirmation email could not be sent")
-        return render(request, "newsletter/send_failed.html", status=503)
+    # The same page whatever the address's state and whether the email went out:
+    # see newsletter/signup.py.
+    sign_up(form.cleaned_data["email"])
     return render(request, "newsletter/check_inbox.html")
 
 
 def _token_error(request, error):
-    expired = isinstance(error, tokens.ExpiredToken)
-    return render(request, "newsletter/bad_link.html", {"expired": expired}, status=400)
+    context = {
+        "expired": isinstance(error, tokens.ExpiredToken),
+        "stale": isinstance(error, tokens.StaleToken),
+    }
+    return render(request, "newsletter/bad_link.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,6 +45,9 @@ def confirm(request, token):
         subscriber = tokens.subscriber_for_confirm_token(token)
     except tokens.InvalidToken as error:
         return _token_error(request, error)
+    if subscriber.status == subscriber.Status.CONFIRMED:
+        context = {"subscriber": subscriber, "already": True}
+        return render(request, "newsletter/confirmed.html", context)
     if request.method == "POST":
         subscriber.confirm()
         return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})

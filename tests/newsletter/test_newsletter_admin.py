@@ -172,6 +172,22 @@ def test_the_test_copy_needs_an_email_address_on_the_account(client, smtp_server
     assert smtp_server.messages == []
 
 
+def test_a_test_copy_of_an_issue_with_a_line_break_in_its_subject_says_why(client, smtp_server):
+    issue = make_issue()
+    Issue.objects.filter(pk=issue.pk).update(subject="Week 47\r\nBcc: someone@example.net")
+    client.force_login(staff_with("view_issue"))
+
+    response = client.post(
+        ISSUES, {"action": "send_test_copy", "_selected_action": [issue.pk]}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "The test copy could not be built: Header values can't contain newlines" in text_of(
+        response.content.decode()
+    )
+    assert smtp_server.messages == []
+
+
 def test_staff_without_newsletter_permissions_cannot_see_issues_or_subscribers(client):
     client.force_login(staff_with())
 

@@ -55,6 +55,14 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def run_failing(*args) -> str:
+    """Run a send that must exit non-zero; its output and the error it ends with."""
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("send_weekly_digest", *args, stdout=out, stderr=out)
+    return f"{out.getvalue()}{failed.value}"
+
+
 def header(message, name) -> str:
     # Long headers are folded onto the next line; parsing keeps the fold's space.
     return str(message[name]).strip()
@@ -129,15 +137,15 @@ def test_one_click_unsubscribe_works_from_the_received_message(mail, readers, ne
 def test_a_refused_address_is_recorded_as_failed_and_the_others_still_get_it(mail, readers, news):
     mail.refused.add("reader1@example.com")
 
-    output = run()
+    output = run_failing()
 
     assert recipients(mail) == ["reader0@example.com", "reader2@example.com"]
     failed = Delivery.objects.get(subscriber__email="reader1@example.com")
     assert failed.status == Delivery.Status.FAILED
     assert failed.attempts == 1
     assert failed.last_error == "550 5.1.1 Mailbox unavailable"
-    assert "Sent 2, failed 1" in output
-    assert "1 address refused by the mail server: the next run tries again" in output
+    assert "Sent 2, failed 1 (1x 550 5.1.1 Mailbox unavailable)" in output
+    assert "1 delivery failed: the next run tries again" in output
 
     output = run("--dry-run")
     assert "Would (re)try 1 delivery of earlier issues." in output
@@ -158,8 +166,8 @@ def test_a_refused_address_is_tried_at_most_max_attempts_times(mail, readers, ne
     settings.NEWSLETTER_MAX_ATTEMPTS = 2
     mail.refused.add("reader1@example.com")
 
-    run()
-    run()
+    run_failing()
+    run_failing()
     output = run()
 
     failed = Delivery.objects.get(subscriber__email="reader1@example.com")

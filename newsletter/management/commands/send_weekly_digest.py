@@ -3,7 +3,8 @@
 Each run first finishes what earlier runs left (pending deliveries, failed ones
 under NEWSLETTER_MAX_ATTEMPTS), then composes a new issue from what is new
 since the last one. The rules of delivery live in newsletter/delivery.py, what
-goes into an issue in newsletter/digest.py.
+goes into an issue in newsletter/digest.py. The run exits non-zero when a
+delivery failed (its reasons summarised) or the mail server stopped it.
 """
 
 import argparse
@@ -27,6 +28,13 @@ def start_of_day(value: str) -> datetime:
 
 def _count(number: int, singular: str, plural: str = "") -> str:
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _reasons(total: delivery.Outcome) -> str:
+    """' (2x 550 5.1.1 Mailbox unavailable; 1x cannot build: ...)', commonest first."""
+    if not total.reasons:
+        return ""
+    return f" ({'; '.join(f'{n}x {why}' for why, n in total.reasons.most_common())})"
 
 
 def _when(moment: datetime) -> str:
@@ -79,7 +87,7 @@ class Command(BaseCommand):
                 "Finishing earlier issues: "
                 f"{_count(outstanding_count, 'delivery', 'deliveries')} to (re)try."
             )
-            self._add(total, delivery.deliver(outstanding))
+            total.add(delivery.deliver(outstanding))
         if not total.stopped:
             self._compose_and_send(news, total)
         self._report(total)
@@ -103,37 +111,29 @@ class Command(BaseCommand):
             f"Composed “{issue.subject}”: {_count(len(news.comparisons), 'new comparison')}, "
             f"{_count(len(news.changed), 'updated verdict')}, {_count(recipients, 'recipient')}."
         )
-        self._add(total, delivery.deliver(issue.deliveries.all()))
-
-    @staticmethod
-    def _add(total: delivery.Outcome, outcome: delivery.Outcome) -> None:
-        total.sent += outcome.sent
-        total.failed += outcome.failed
-        total.cancelled += outcome.cancelled
-        total.stopped = total.stopped or outcome.stopped
+        total.add(delivery.deliver(issue.deliveries.all()))
 
     def _report(self, total: delivery.Outcome) -> None:
+        """Print the summary; exit non-zero (CommandError) when any delivery failed or
+        the run stopped, so cron and systemd report the run as failed."""
         if not (total.sent or total.failed or total.cancelled or total.stopped):
             return
         remaining = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
         summary = (
-            f"Sent {total.sent}, failed {total.failed}, skipped {total.cancelled} "
-            f"(unsubscribed), {remaining} remaining."
+            f"Sent {total.sent}, failed {total.failed}{_reasons(total)}, skipped "
+            f"{total.cancelled} (unsubscribed), {remaining} remaining."
         )
         if total.stopped:
             raise CommandError(
                 f"Stopped: the mail server failed ({total.stopped}). {summary} "
                 "Run the command again to deliver the rest."
             )
-        self.stdout.write(summary)
         if total.failed:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{_count(total.failed, 'address', 'addresses')} refused by the mail "
-                    f"server: the next run tries again (up to {settings.NEWSLETTER_MAX_ATTEMPTS} "
-                    "attempts each)."
-                )
+            raise CommandError(
+                f"{summary} {_count(total.failed, 'delivery', 'deliveries')} failed: the next "
+                f"run tries again (up to {settings.NEWSLETTER_MAX_ATTEMPTS} attempts each)."
             )
+        self.stdout.write(summary)
 
     def _warn_interrupted(self) -> None:
         interrupted = Delivery.objects.filter(status=Delivery.Status.SENDING).values_list(
