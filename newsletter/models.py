@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import tokens
+from shiporskip.text_fields import OneLineCharField
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -95,7 +96,7 @@ class Issue(models.Model):
     iso_year = models.PositiveSmallIntegerField()
     iso_week = models.PositiveSmallIntegerField()
     # The week and the lead comparison: two tool names of up to 120 characters fit.
-    subject = models.CharField(max_length=300)
+    subject = OneLineCharField(max_length=300)
     period_since = models.DateTimeField(help_text="Start of the period covered (exclusive).")
     period_until = models.DateTimeField(help_text="End of the period covered (inclusive).")
     html_body = models.TextField()
