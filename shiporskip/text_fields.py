@@ -75,7 +75,9 @@ def guard_editor_text(sender, instance, raw=False, update_fields=None, **kwargs)
     for field in sender._meta.concrete_fields:
         if update_fields is not None and field.name not in update_fields:
             continue
-        value = getattr(instance, field.attname)
+        if field.attname not in instance.__dict__:
+            continue  # deferred: not written by this save, and reading it costs a query
+        value = instance.__dict__[field.attname]
         if not isinstance(value, str):
             continue
         if isinstance(field, MarkdownTextField):
