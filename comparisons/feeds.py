@@ -1,4 +1,9 @@
-"""The Atom feed of new comparisons, for feed readers and aggregators."""
+"""The Atom feed of new comparisons, for feed readers and aggregators.
+
+Editors' text goes into the feed as text: summaries are Atom `type="text"`,
+so a tool named `<img src=x onerror=…>` or an intro reading "&lt;b&gt;" is shown
+as those characters by every feed reader, never run as HTML.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -14,8 +19,18 @@ from verdicts.structured_data import plain_text
 FEED_LENGTH = 20
 
 
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries; Django's own are `type="html"`, which would
+    make a reader parse our text (tool names, intros) as markup."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class NewComparisonsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     title = f"{settings.SITE_NAME}: new comparisons"
     subtitle = "Side-by-side panel verdicts on AI developer tools, newest first."
     author_name = settings.SITE_NAME
@@ -42,6 +57,8 @@ class NewComparisonsFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        """Plain text: the panels, then the intro as its page reads (entities decoded,
+        since the feed escapes the text itself)."""
         verdicts = " · ".join(
             f"{tool.name}: {tool.panel.summary}" for tool in (item.tool_a, item.tool_b)
         )

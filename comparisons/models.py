@@ -9,6 +9,7 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
+from shiporskip.text_fields import MarkdownTextField
 from verdicts.markdown import render_markdown
 from verdicts.models import Tool
 
@@ -82,7 +83,7 @@ class ComparisonQuerySet(models.QuerySet):
 class Comparison(models.Model):
     tool_a = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="+")
     tool_b = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="+")
-    intro = models.TextField(blank=True, help_text="Markdown. Optional editor's introduction.")
+    intro = MarkdownTextField(blank=True, help_text="Markdown. Optional editor's introduction.")
     intro_html = models.TextField(editable=False, default="")
     is_published = models.BooleanField(default=False)
     published_at = models.DateTimeField(default=timezone.now)

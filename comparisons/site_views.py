@@ -1,6 +1,8 @@
 """Site-wide pages that belong to no single tool: the methodology, robots.txt
 and llms.txt (a Markdown map of the site for language models)."""
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -38,10 +40,22 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+# Characters that can make Markdown of text: headings, links, images, emphasis,
+# code, HTML and entities, tables, strikethrough. "-", "+" and "." only matter
+# at the start of a line, where editors' text never is in llms.txt.
+_MARKDOWN_SIGNIFICANT = re.compile(r"([\\`*_\[\]()#!<>&|~])")
+# A bare URL would still become a link in GitHub-flavoured Markdown.
+_BARE_URL = re.compile(r":(?=//)")
+
+
+def markdown_text(text: str) -> str:
+    """Editors' text (a name, a tagline) backslash-escaped so that Markdown reads
+    it as the very characters typed: `# Hi [x](http://e.example)` stays text."""
+    return _BARE_URL.sub("\\:", _MARKDOWN_SIGNIFICANT.sub(r"\\\1", text))
+
+
 def _link(title: str, path: str) -> str:
-    # Brackets would end a Markdown link text early.
-    text = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"[{text}]({absolute_url(path)})"
+    return f"[{markdown_text(title)}]({absolute_url(path)})"
 
 
 def _llms_lines(tools, comparisons) -> list[str]:
@@ -88,7 +102,7 @@ def _llms_lines(tools, comparisons) -> list[str]:
     for tool in tools:
         json_path = reverse("verdicts:tool_json", args=[tool.slug])
         lines.append(
-            f"- {_link(tool.name, tool.get_absolute_url())}: {tool.tagline}. "
+            f"- {_link(tool.name, tool.get_absolute_url())}: {markdown_text(tool.tagline)}. "
             f"Panel: {tool.panel.summary}. JSON at {absolute_url(json_path)}"
         )
     return lines

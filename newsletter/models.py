@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from newsletter import tokens
 from newsletter.addresses import validate_public_domain
+from shiporskip.text_fields import OneLineCharField
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -133,7 +134,7 @@ class Issue(models.Model):
     iso_year = models.PositiveSmallIntegerField()
     iso_week = models.PositiveSmallIntegerField()
     # The week and the lead comparison: two tool names of up to 120 characters fit.
-    subject = models.CharField(max_length=300)
+    subject = OneLineCharField(max_length=300)
     period_since = models.DateTimeField(help_text="Start of the period covered (exclusive).")
     period_until = models.DateTimeField(help_text="End of the period covered (inclusive).")
     html_body = models.TextField()

@@ -34,11 +34,6 @@ class SlugFromNameForm(forms.ModelForm):
         return slug
 
 
-class ToolForm(SlugFromNameForm):
-    class Meta:
-        widgets = {"pricing": forms.Textarea(attrs={"rows": 3, "cols": 60})}
-
-
 class TakeInlineForm(forms.ModelForm):
     class Meta:
         model = Take
@@ -146,7 +141,7 @@ class PanelVerdictFilter(admin.SimpleListFilter):
 
 @admin.register(Tool)
 class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
-    form = ToolForm
+    form = SlugFromNameForm
     inlines = [TakeInline]
     markdown_fields = ("description",)
     list_display = [

@@ -9,6 +9,8 @@ javascript: links.
 import markdown as python_markdown
 import nh3
 
+from shiporskip.text_rules import clean_markdown
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
     "h2", "h3", "h4", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup",
@@ -22,7 +24,10 @@ def render_markdown(text: str) -> str:
     """Markdown source to sanitised HTML; the empty string for empty input."""
     if not text or not text.strip():
         return ""
-    html = python_markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    # As the field stores it: Model.save() renders before the pre_save guard cleans.
+    html = python_markdown.markdown(
+        clean_markdown(text), extensions=["extra", "sane_lists"], output_format="html"
+    )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -11,6 +11,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
+from shiporskip.text_fields import (
+    MarkdownTextField,
+    OneLineCharField,
+    OneLineSlugField,
+    OneLineTextField,
+)
 from verdicts import ranking
 from verdicts.markdown import render_markdown
 from verdicts.signals import vote_cast
@@ -25,9 +31,9 @@ class Call(models.TextChoices):
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in URLs; lowercase.")
-    description = models.TextField(blank=True, help_text="One or two sentences for readers.")
+    name = OneLineCharField(max_length=80, unique=True)
+    slug = OneLineSlugField(max_length=80, unique=True, help_text="Used in URLs; lowercase.")
+    description = OneLineTextField(blank=True, help_text="One or two sentences for readers.")
 
     class Meta:
         ordering = ["name"]
@@ -95,23 +101,23 @@ class Tool(models.Model):
         PAID = "paid", "Paid"
         ENTERPRISE = "enterprise", "Enterprise"
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(
+    name = OneLineCharField(max_length=120, unique=True)
+    slug = OneLineSlugField(
         max_length=140, unique=True, help_text="Filled from the name when left empty."
     )
-    logo_initial = models.CharField(
+    logo_initial = OneLineCharField(
         max_length=2, blank=True, help_text="One or two letters on the card; the name's first."
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tools")
-    tagline = models.CharField(
+    tagline = OneLineCharField(
         max_length=200, help_text="The one-line 'Best for' read shown on cards and tables."
     )
-    description = models.TextField(help_text="Markdown. What the tool is, for readers.")
+    description = MarkdownTextField(help_text="Markdown. What the tool is, for readers.")
     description_html = models.TextField(editable=False, default="")
     entry_tier = models.CharField(
         max_length=12, choices=EntryTier.choices, help_text="The cheapest way in."
     )
-    pricing = models.TextField(
+    pricing = OneLineTextField(
         blank=True, help_text="The pricing read, as in the decision table. Empty when unknown."
     )
     website = models.URLField(blank=True)
@@ -175,15 +181,15 @@ class Tool(models.Model):
 
 
 class Persona(models.Model):
-    name = models.CharField(max_length=40, unique=True)
-    slug = models.SlugField(max_length=40, unique=True)
+    name = OneLineCharField(max_length=40, unique=True)
+    slug = OneLineSlugField(max_length=40, unique=True)
     position = models.PositiveSmallIntegerField(
         unique=True, help_text="Order on every page: lower comes first."
     )
-    motto = models.CharField(max_length=160, help_text="One line in the persona's own voice.")
-    lens = models.TextField(help_text="The question this persona judges every tool by.")
-    excited_by = models.TextField(help_text="What makes this persona say ship.")
-    tired_of = models.TextField(help_text="What makes this persona say skip.")
+    motto = OneLineCharField(max_length=160, help_text="One line in the persona's own voice.")
+    lens = OneLineTextField(help_text="The question this persona judges every tool by.")
+    excited_by = OneLineTextField(help_text="What makes this persona say ship.")
+    tired_of = OneLineTextField(help_text="What makes this persona say skip.")
 
     class Meta:
         ordering = ["position"]
@@ -207,7 +213,7 @@ class Take(models.Model):
         help_text="0 to 100. Leave empty when the reviewer gave no score: never guess one.",
     )
     call = models.CharField(max_length=4, choices=Call.choices)
-    body = models.TextField(help_text="Markdown. The take, in the persona's voice.")
+    body = MarkdownTextField(help_text="Markdown. The take, in the persona's voice.")
     body_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

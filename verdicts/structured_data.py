@@ -21,6 +21,8 @@ _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def plain_text(html: str) -> str:
+    """The text a reader sees in sanitised HTML, entities decoded: only for outputs
+    that escape text themselves (JSON, an Atom `type="text"` element), never HTML."""
     return unescape(strip_tags(html)).strip()
 
 

@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+import feedparser
 import pytest
 from django.utils import timezone
 
@@ -63,3 +64,29 @@ def test_the_feed_runs_three_queries(client, django_assert_num_queries, pairs):
     # +1: the content version read by the page cache
     with django_assert_num_queries(4):
         assert len(feed(client).findall(f"{ATOM}entry")) == pairs
+
+
+@pytest.mark.django_db
+def test_editor_text_reaches_feed_readers_as_text_never_as_markup(client):
+    """Checked with feedparser, as feed readers parse it: valid Atom, and the
+    summary is the editor's literal text, with no element injected."""
+    a = make_tool(name="Evil <img src=x onerror=alert(1)>")
+    b = make_tool(name="Bold &lt;b&gt; Tool")
+    make_comparison(a, b, intro="Use `<img src=x onerror=alert(1)>` and &lt;b&gt; as text.")
+    response = client.get("/feeds/comparisons/")
+    parsed = feedparser.parse(response.content)
+
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    [entry] = parsed.entries
+    assert entry.title == "Evil <img src=x onerror=alert(1)> vs Bold &lt;b&gt; Tool"
+    assert entry.summary_detail.type == "text/plain"
+    assert entry.summary == (
+        "Evil <img src=x onerror=alert(1)>: No panel yet · Bold &lt;b&gt; Tool: No panel yet. "
+        "Use <img src=x onerror=alert(1)> and <b> as text."
+    )
+    # In the XML itself: the summary is text, holding no element of its own.
+    summary = ET.fromstring(response.content).find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert list(summary) == []
+    assert b"<img" not in response.content and b"<b>" not in response.content

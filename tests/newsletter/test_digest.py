@@ -291,3 +291,26 @@ def test_a_digest_composed_before_another_run_stored_its_issue_is_refused():
     # A run that composes after the first issue simply finds nothing new.
     assert compose_week().since < stored.period_until
     assert digest.compose(stored.period_until, timezone.now()).is_empty
+
+
+def test_the_text_part_carries_editor_text_literally_and_the_html_part_escapes_it():
+    a = make_tool(name="R&D <Bot>", tagline='Fast & "bold" <b>really</b> &amp; more')
+    b = make_tool(name="Plain", tagline="Simple")
+    make_comparison(a, b)
+    changed = make_tool(name="Q&A Tool", tagline="Answers <i>everything</i>")
+    make_take(changed, make_persona(name="Pros & Cons"), call=Call.SKIP, score=40)
+
+    subject, html_body, text_body = digest.render(compose_week())
+
+    assert subject.endswith(": R&D <Bot> vs Plain")
+    assert "## R&D <Bot> vs Plain" in text_body
+    assert 'R&D <Bot>: Fast & "bold" <b>really</b> &amp; more' in text_body
+    assert "Q&A Tool: Answers <i>everything</i>" in text_body
+    assert "Revised: Pros & Cons Skip 40/100" in text_body
+    # Nothing the editor typed was escaped in the text part, nor un-escaped.
+    assert "&lt;" not in text_body and "&#34;" not in text_body
+    assert "&amp;" not in text_body.replace("&amp; more", "")
+    # The HTML part shows the same characters, escaped, never as markup.
+    assert "<b>really</b>" not in html_body and "<i>everything</i>" not in html_body
+    assert "R&amp;D &lt;Bot&gt;" in html_body
+    assert "&lt;b&gt;really&lt;/b&gt; &amp;amp; more" in html_body
