@@ -7,11 +7,11 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from comparisons.models import Comparison
 from pagecache.decorators import cached_page
 from shiporskip.jinja2 import absolute_url
+from shiporskip.methods import allow_methods
 from verdicts.models import Persona, Tool
 from verdicts.verdict import PanelTally
 
@@ -20,6 +20,7 @@ METHODOLOGY_EXAMPLES = [PanelTally(7, 1), PanelTally(2, 1), PanelTally(3, 3), Pa
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def methodology(request):
     """One query: the personas, so their names and lenses are never out of date."""
     context = {"personas": Persona.objects.all(), "examples": METHODOLOGY_EXAMPLES}
@@ -27,7 +28,7 @@ def methodology(request):
 
 
 @cached_page(uses_votes=False)
-@require_GET
+@allow_methods("GET", "HEAD")
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -109,7 +110,7 @@ def _llms_lines(tools, comparisons) -> list[str]:
 
 
 @cached_page(uses_votes=False)
-@require_GET
+@allow_methods("GET", "HEAD")
 def llms_txt(request):
     """Published tools and comparisons only, whoever asks: two queries."""
     tools = Tool.objects.published().by_panel_ship_percent().only("name", "slug", "tagline")

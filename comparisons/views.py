@@ -14,6 +14,7 @@ from comparisons.models import Comparison, on_demand_slug, tools_for_pair_slug
 from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
 from pagecache.decorators import cached_page
+from shiporskip.methods import allow_methods
 from verdicts.models import Category, Persona, Take, Tool
 from verdicts.open_data import open_data_response
 from verdicts.structured_data import json_ld, software_application, web_site
@@ -56,6 +57,7 @@ def _comparison_for_pair(request, pair: str) -> Comparison:
 
 
 @cached_page
+@allow_methods("GET", "HEAD")
 def compare(request, pair):
     comparison = _comparison_for_pair(request, pair)
     if pair != comparison.canonical_slug:
@@ -75,6 +77,7 @@ def compare(request, pair):
 
 
 @cached_page
+@allow_methods("GET", "HEAD")
 def compare_json(request, pair):
     comparison = _comparison_for_pair(request, pair)
     if pair != comparison.canonical_slug:
@@ -97,6 +100,7 @@ def _picker_tools(request, also=()):
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def pick(request):
     """The "compare any two tools" form, which redirects to the pair's page, above
     every published comparison, newest first, by pages."""
@@ -167,6 +171,7 @@ def home_sections(request) -> dict:
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def home(request):
     comparisons = list(_listed_comparisons(request)[:HOME_LATEST_COMPARISONS])
     context = {

@@ -3,17 +3,17 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from newsletter import tokens
 from newsletter.forms import SubscribeForm
 from newsletter.signup import sign_up
 from shiporskip import ratelimit
+from shiporskip.methods import allow_methods
 
 
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "HEAD", "POST")
 def subscribe(request):
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "newsletter/subscribe.html", {"form": SubscribeForm()})
     form = SubscribeForm(request.POST)
     if not form.is_valid():
@@ -38,7 +38,7 @@ def _token_error(request, error):
     return render(request, "newsletter/bad_link.html", context, status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "HEAD", "POST")
 def confirm(request, token):
     # GET only shows a button: mail scanners that follow links must not confirm.
     try:
@@ -54,8 +54,8 @@ def confirm(request, token):
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
 
 
+@allow_methods("GET", "HEAD", "POST")  # outermost: it sees the view is csrf_exempt
 @csrf_exempt  # the signed token authorises; RFC 8058 one-click POSTs come without cookies
-@require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     try:
         subscriber = tokens.subscriber_for_unsubscribe_token(token)

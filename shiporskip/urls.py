@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from pagecache.decorators import cached_page
+from shiporskip.methods import allow_methods
 from shiporskip.sitemaps import SITEMAPS
 from verdicts.admin_markdown import markdown_preview
 
@@ -14,7 +15,7 @@ urlpatterns = [
     path("", include("newsletter.urls")),
     path(
         "sitemap.xml",
-        cached_page(sitemap, uses_votes=False),
+        cached_page(allow_methods("GET", "HEAD")(sitemap), uses_votes=False),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

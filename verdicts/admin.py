@@ -6,12 +6,12 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.utils.text import slugify
 
 from verdicts.admin_actions import publish_selected, unpublish_selected
 from verdicts.admin_conflicts import SaveConflictMixin
 from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.models import Category, CommunityVote, Persona, Take, Tool
+from verdicts.slugs import slug_from_name
 from verdicts.verdict import PanelTally
 
 admin.site.site_header = "Ship or Skip — verdict desk"
@@ -20,15 +20,24 @@ admin.site.index_title = "The verdict desk"
 
 
 class SlugFromNameForm(forms.ModelForm):
-    """The slug may be left empty: it is filled from the name, as save() would,
-    before validation so a clash shows as a form error rather than a crash."""
+    """The slug may be left empty: it is filled from the name by slug_from_name(),
+    as save() would, before validation so a clash shows as a form error rather
+    than a crash. (No prepopulated_fields: the admin's script slugifies the way
+    Django does, dropping dots, and would fill `aider-10` for "Aider 1.0".)"""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        self.fields["slug"].help_text = (
+            "Used in URLs. Leave empty to make it from the name (“Aider 1.0” → aider-1-0); "
+            "it stays as it is when the name changes, so published links keep working."
+        )
 
     def clean_slug(self):
-        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name", ""))
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            max_length = self._meta.model._meta.get_field("slug").max_length
+            slug = slug_from_name(self.cleaned_data.get("name") or "", max_length)
         if not slug:
             raise forms.ValidationError("Enter a slug, or a name to make one from.")
         return slug
@@ -159,7 +168,6 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     search_fields = ["name", "tagline", "category__name"]
     # Explicit, because a grouped (annotated) query ignores Meta.ordering.
     ordering = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
     # An address typed without a scheme is taken as https://, Django 6's default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [publish_selected, unpublish_selected]
@@ -212,7 +220,6 @@ class CategoryAdmin(SaveConflictMixin, admin.ModelAdmin):
     form = SlugFromNameForm
     list_display = ["name", "slug", "tool_count"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(tool_total=Count("tools"))
@@ -228,7 +235,6 @@ class PersonaAdmin(SaveConflictMixin, admin.ModelAdmin):
     list_display = ["position", "name", "motto"]
     list_display_links = ["name"]
     search_fields = ["name", "motto"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(CommunityVote)

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_POST
 
+from shiporskip.methods import allow_methods
 from verdicts.markdown import render_markdown
 
 # Far beyond any review; refuses to spend a request rendering a pasted novel.
@@ -21,8 +20,7 @@ MAX_PREVIEW_CHARS = 50_000
 
 
 @never_cache
-@require_POST
-@csrf_protect
+@allow_methods("POST")  # and Django's token CSRF, checked after the method
 def markdown_preview(request):
     """POST text=<Markdown> → {"html": <sanitised HTML>}; staff only."""
     if not (request.user.is_active and request.user.is_staff):

@@ -9,7 +9,6 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 
 from shiporskip.text_fields import (
     MarkdownTextField,
@@ -20,6 +19,7 @@ from shiporskip.text_fields import (
 from verdicts import ranking
 from verdicts.markdown import render_markdown
 from verdicts.signals import vote_cast
+from verdicts.slugs import slug_from_name
 from verdicts.verdict import CommunityTally, PanelScores, PanelTally
 
 
@@ -44,7 +44,7 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = slug_from_name(self.name, self._meta.get_field("slug").max_length)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -142,7 +142,7 @@ class Tool(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = slug_from_name(self.name, self._meta.get_field("slug").max_length)
         if not self.logo_initial:
             self.logo_initial = self.name[:1].upper()
         self.description_html = render_markdown(self.description)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 
 from pagecache.decorators import cached_page
+from shiporskip.methods import allow_methods
 from verdicts.badges import Badge
 from verdicts.models import Tool
 from verdicts.open_data import open_data_response, tool_payload
@@ -13,6 +14,7 @@ BADGE_MAX_AGE = 3600
 
 
 @cached_page
+@allow_methods("GET", "HEAD")
 def tool_json(request, slug):
     """Two queries: the tool with its category, then its takes with personas."""
     tool = get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
@@ -20,6 +22,7 @@ def tool_json(request, slug):
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def badge(request, slug):
     """Published tools only, whoever asks: the response is cached publicly."""
     tool = get_object_or_404(

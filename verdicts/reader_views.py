@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.core.validators import slug_re
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from pagecache.decorators import cached_page
 from shiporskip import ratelimit
+from shiporskip.methods import allow_methods
 from verdicts.models import Call, CommunityVote, Tool
 from verdicts.visitors import new_visitor_key, remember_visitor, visitor_key
 
@@ -26,10 +27,9 @@ def _vote_refused(request, status: int, message: str, tool: Tool | None = None):
     )
 
 
+@allow_methods("POST", hint="Vote with the ship/skip buttons on a tool card.")
 def vote(request, slug):
     """A reader's ship/skip on a tool: a form post (303 back) or JSON for scripts."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"], "Vote with the ship/skip buttons on a tool card.")
     tool = Tool.objects.published().filter(slug=slug).only("pk", "slug", "name").first()
     if tool is None:
         return _vote_refused(request, 404, "There is no published tool at this address.")
@@ -60,6 +60,7 @@ def vote(request, slug):
 
 
 @cached_page
+@allow_methods("GET", "HEAD")
 def bookmarks_page(request):
     """Saved tools live in the reader's browser; the script asks for them by slug.
     Only slug-shaped names reach the database (PostgreSQL refuses a NUL byte)."""

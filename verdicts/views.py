@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from comparisons.models import Comparison, on_demand_slug
 from pagecache.decorators import cached_page
+from shiporskip.methods import allow_methods
 from verdicts.forms import ToolListForm
 from verdicts.models import Call, Category, Persona, Take, Tool
 from verdicts.search import parse_query, search_tools
@@ -61,6 +62,7 @@ def _alternatives(request, tool: Tool, comparisons: list[Comparison]) -> list[Al
 
 
 @cached_page
+@allow_methods("GET", "HEAD")
 def tool_page(request, slug):
     tool = _tool_for_page(request, slug)
     comparisons = list(
@@ -102,6 +104,7 @@ def _tool_listing(request, form: ToolListForm, tools, template: str, context: di
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def tools_index(request):
     categories = list(Category.objects.all())
     form = ToolListForm(request.GET, categories)
@@ -110,6 +113,7 @@ def tools_index(request):
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def category_page(request, slug):
     category = get_object_or_404(Category, slug=slug)
     form = ToolListForm(request.GET, [category], with_category=False)
@@ -119,6 +123,7 @@ def category_page(request, slug):
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def reviewers(request):
     """The panel with how many published tools each has judged: one query."""
     judged = Q(takes__tool__in=Tool.objects.visible_to(request.user))
@@ -130,6 +135,7 @@ def reviewers(request):
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def reviewer_page(request, slug):
     """A persona's verdicts, optionally in one category, a page at a time: four queries."""
     persona = get_object_or_404(Persona, slug=slug)
@@ -171,6 +177,7 @@ def _suggestions(request) -> dict:
 
 
 @cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
 def search(request):
     query = parse_query(request.GET.get("q", ""))
     results = list(search_tools(query, Tool.objects.visible_to(request.user)))

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values that differ per deployment come
 from the environment through the typed helpers in shiporskip.env."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "verdicts",
     "comparisons",
     "newsletter",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shiporskip.urls"
@@ -152,6 +156,22 @@ else:
         }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Axes first: it refuses a locked-out sign-in before any password is checked (and
+# needs the request: authenticate(request, ...)). It logs nobody in itself.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin sign-in throttling (verdicts/signin_throttle.py): this many failures lock the
+# account, wherever they come from, and the address, whichever accounts it tried.
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The reader's address as the rate limits find it (TRUSTED_PROXY_HOPS).
+AXES_CLIENT_IP_CALLABLE = "shiporskip.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "verdicts.signin_throttle.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -227,7 +247,12 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
     # Replaces Django's own console and mail handlers, so no error is written twice.
-    "loggers": {"django": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # Axes' start-up banner would land in every management command's output;
+        # its warnings about failed and locked-out sign-ins still come through.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # Security headers on every response, in every environment, so the tests see them.

@@ -223,7 +223,7 @@ def test_the_rendered_issue_shows_both_panels_and_the_community_with_absolute_li
         [
             "NEW COMPARISONS",
             "## Alpha vs Beta <b>&</b> Co",
-            "https://shiporskip.example/compare/alpha-vs-beta-bb-co/",
+            "https://shiporskip.example/compare/alpha-vs-beta-b-b-co/",
             "Panel: Ship · 2 ship / 1 skip (67% ship)",
             "Community: 50% ship · 2 votes",
             "Panel: Skip · 0 ship / 1 skip (0% ship)",

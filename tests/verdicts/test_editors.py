@@ -78,7 +78,11 @@ def test_createeditor_makes_a_staff_editor_from_the_environment(monkeypatch, cli
     assert user.is_staff and user.is_active and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == [EDITORS_GROUP]
     assert user.get_all_permissions() == EXPECTED_ALL
-    assert client.login(username="ada@example.com", password=PASSWORD)
+    # Through the sign-in form: Axes needs the request to authenticate.
+    signed_in = client.post(
+        "/admin/login/", {"username": "ada@example.com", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
     assert client.get("/admin/verdicts/tool/add/").status_code == 200
 
 

@@ -11,12 +11,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from comparisons.models import Comparison
 from pagecache.models import bump_version
 from verdicts.markdown import render_markdown
 from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool
+from verdicts.slugs import slug_from_name
 
 BATCH = 5000
 WORDS = (
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             name = f"Bench tool {n:05d}"
             description = _sentence(rng, 40)
             rows.append((
-                name, slugify(name), "B", rng.choice(category_ids),
+                name, slug_from_name(name), "B", rng.choice(category_ids),
                 _sentence(rng, 8), description, render_markdown(description),
                 rng.choice(Tool.EntryTier.values), "Usage-based", "", True, now, 0, 0, now, now,
             ))  # fmt: skip

@@ -1,0 +1,111 @@
+"""Every URL pattern answers every method sensibly: HEAD exactly as GET minus the
+body, and 405 with an `Allow` header and a short text for the methods it does not
+take, even without a CSRF token (the method is checked first)."""
+
+import pytest
+from django.test import Client
+
+from newsletter import tokens
+from tests.factories import make_subscriber
+from tests.robustness.routes import all_routes, fill
+
+GET = ("GET", "HEAD")
+FORM = ("GET", "HEAD", "POST")
+POST = ("POST",)
+PAIR = "claude-4-api-tool-use-streaming-prompt-caching-vs-smolvm"
+# What each route is called with (seed values, so GET answers 200) and what it takes.
+# A route added later fails test_every_route_is_listed until it is given a line here.
+ROUTE_TABLE = {
+    "": ([], GET),
+    "admin/markdown-preview/": ([], POST),
+    "badges/<slug:slug>.svg": (["smolvm"], GET),
+    "bookmarks/": ([], GET),
+    "categories/<slug:slug>/": (["developer-tools"], GET),
+    "compare/": ([], GET),
+    "compare/<slug:pair>.json": ([PAIR], GET),
+    "compare/<slug:pair>/": ([PAIR], GET),
+    "feeds/comparisons/": ([], GET),
+    "llms.txt": ([], GET),
+    "methodology/": ([], GET),
+    "newsletter/confirm/<str:token>/": (["<confirm>"], FORM),
+    "newsletter/subscribe/": ([], FORM),
+    "newsletter/unsubscribe/<str:token>/": (["<unsubscribe>"], FORM),
+    "reviewers/": ([], GET),
+    "reviewers/<slug:slug>/": (["builder"], GET),
+    "robots.txt": ([], GET),
+    "search/": ([], GET),
+    "sitemap.xml": ([], GET),
+    "tools/": ([], GET),
+    "tools/<slug:slug>.json": (["smolvm"], GET),
+    "tools/<slug:slug>/": (["smolvm"], GET),
+    "tools/<slug:slug>/vote/": (["smolvm"], POST),
+}
+ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+# Different on every response by design; and Django's ConditionalGetMiddleware tags
+# only GETs with an ETag (issue 12 replaces our conditional-GET handling).
+PER_RESPONSE_HEADERS = {"x-request-id", "etag"}
+
+
+def test_every_route_is_listed():
+    assert sorted(ROUTE_TABLE) == all_routes()
+
+
+def _path(route: str) -> str:
+    values, _ = ROUTE_TABLE[route]
+    subscriber = make_subscriber(status="pending")
+    real = {
+        "<confirm>": tokens.confirm_token(subscriber),
+        "<unsubscribe>": tokens.unsubscribe_token(subscriber),
+    }
+    return fill(route, [real.get(value, value) for value in values])
+
+
+def _reader() -> Client:
+    client = Client(enforce_csrf_checks=True)
+    # A session cookie keeps today's whole-page cache (pagecache) out of the way, so
+    # GET and HEAD are both answered by the view: its hits of JSON, feeds and text
+    # drop Content-Length, which issue 12's replacement of it fixes. Without
+    # pagecache this cookie is just an anonymous reader's stale session.
+    client.cookies["sessionid"] = "no-such-session"
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r, (_, takes) in ROUTE_TABLE.items() if "GET" in takes])
+def test_head_answers_like_get_without_a_body(seeded, route):
+    path = _path(route)
+    got = _reader().get(path)
+    head = _reader().head(path)
+    assert got.status_code == 200, (path, got.status_code)
+    assert head.status_code == got.status_code
+    assert got.content and head.content == b""
+    assert head["Content-Length"] == got["Content-Length"] == str(len(got.content))
+    same = {k.lower(): v for k, v in got.headers.items() if k.lower() not in PER_RESPONSE_HEADERS}
+    assert {
+        k.lower(): v for k, v in head.headers.items() if k.lower() not in PER_RESPONSE_HEADERS
+    } == same
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(ROUTE_TABLE))
+def test_other_methods_answer_405_with_allow(seeded, route):
+    path = _path(route)
+    _, takes = ROUTE_TABLE[route]
+    refused = [method for method in ALL_METHODS if method not in takes]
+    assert refused
+    for method in refused:
+        response = _reader().generic(method, path)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response["Allow"] == ", ".join(takes)
+        if method != "HEAD":
+            text = response.content.decode()
+            assert response["Content-Type"] == "text/plain; charset=utf-8"
+            assert f"{method} is not allowed here" in text
+            assert ", ".join(takes) in text
+
+
+@pytest.mark.django_db
+def test_a_post_only_url_still_checks_csrf_after_the_method(seeded):
+    response = _reader().post("/tools/smolvm/vote/", {"verdict": "ship"})
+    assert response.status_code == 403
+    assert _reader().put("/tools/smolvm/vote/").status_code == 405
