@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from comparisons.models import Comparison
 from pagecache.decorators import cached_page
@@ -25,7 +25,7 @@ def methodology(request):
 
 
 @cached_page(uses_votes=False)
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -95,7 +95,7 @@ def _llms_lines(tools, comparisons) -> list[str]:
 
 
 @cached_page(uses_votes=False)
-@require_GET
+@require_safe
 def llms_txt(request):
     """Published tools and comparisons only, whoever asks: two queries."""
     tools = Tool.objects.published().by_panel_ship_percent().only("name", "slug", "tagline")

@@ -96,7 +96,7 @@ def _picker_tools(request, also=()):
     )
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["a", "b", "page"])
 def pick(request):
     """The "compare any two tools" form, which redirects to the pair's page, above
     every published comparison, newest first, by pages."""

@@ -4,20 +4,21 @@ import logging
 
 from django.conf import settings
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsletter import tokens
 from newsletter.forms import SubscribeForm
 from newsletter.signup import sign_up
 from shiporskip import ratelimit
+from shiporskip.cross_origin import cross_origin_protected
 
 log = logging.getLogger(__name__)
 
 
-@require_http_methods(["GET", "POST"])
+@cross_origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "newsletter/subscribe.html", {"form": SubscribeForm()})
     form = SubscribeForm(request.POST)
     if not form.is_valid():
@@ -41,7 +42,8 @@ def _token_error(request, error):
     return render(request, "newsletter/bad_link.html", {"expired": expired}, status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@cross_origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     # GET only shows a button: mail scanners that follow links must not confirm.
     try:
@@ -54,8 +56,9 @@ def confirm(request, token):
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
 
 
-@csrf_exempt  # the signed token authorises; RFC 8058 one-click POSTs come without cookies
-@require_http_methods(["GET", "POST"])
+# RFC 8058 one-click POSTs come from mail providers, with neither Origin nor cookies.
+@cross_origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
         subscriber = tokens.subscriber_for_unsubscribe_token(token)

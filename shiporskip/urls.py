@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("newsletter.urls")),
     path(
         "sitemap.xml",
-        cached_page(sitemap, uses_votes=False),
+        cached_page(sitemap, uses_votes=False, query=["p"]),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

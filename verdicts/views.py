@@ -101,7 +101,7 @@ def _tool_listing(request, form: ToolListForm, tools, template: str, context: di
     return render(request, template, {**context, "form": form, "page": page}, status=status)
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["sort", "category", "tier", "verdict", "page"])
 def tools_index(request):
     categories = list(Category.objects.all())
     form = ToolListForm(request.GET, categories)
@@ -109,7 +109,7 @@ def tools_index(request):
     return _tool_listing(request, form, tools, "verdicts/tools.html", {})
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["sort", "tier", "verdict", "page"])
 def category_page(request, slug):
     category = get_object_or_404(Category, slug=slug)
     form = ToolListForm(request.GET, [category], with_category=False)
@@ -129,7 +129,7 @@ def reviewers(request):
     return render(request, "verdicts/reviewers.html", {"personas": personas})
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["category", "page"])
 def reviewer_page(request, slug):
     """A persona's verdicts, optionally in one category, a page at a time: four queries."""
     persona = get_object_or_404(Persona, slug=slug)
@@ -170,7 +170,7 @@ def _suggestions(request) -> dict:
     }
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["q"])
 def search(request):
     query = parse_query(request.GET.get("q", ""))
     results = list(search_tools(query, Tool.objects.visible_to(request.user)))
