@@ -38,7 +38,8 @@ _NOT_STORED = {"set-cookie", "content-length", "date", "expires"}
 
 
 def accepted_encoding(request) -> str:
-    """ "gzip" or "identity", read from Accept-Encoding exactly as GZipMiddleware does."""
+    """The variant a request gets, "gzip" or "identity": Accept-Encoding read
+    exactly as GZipMiddleware reads it."""
     accepts = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     return "gzip" if accepts else "identity"
 
