@@ -113,3 +113,15 @@ def test_a_disallowed_host_in_the_origin_check_is_a_400_not_a_500(seeded, settin
         HTTP_HOST="evil.example",
     )
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_staff_forms_keep_djangos_token_check(editor_client):
+    editor_client.handler.enforce_csrf_checks = True
+    response = editor_client.post(
+        "/admin/verdicts/category/add/",
+        {"name": "Sneaky", "slug": "sneaky"},
+        headers={"Sec-Fetch-Site": "same-origin"},  # not enough for staff forms
+    )
+    assert response.status_code == 403
+    assert "Your form expired" in text_of(response.content.decode())  # Django's token check
