@@ -19,6 +19,7 @@ ENV PATH=/venv/bin:$PATH \
     HOST=0.0.0.0 \
     PORT=8000 \
     SQLITE_PATH=/data/db.sqlite3 \
+    PAGE_CACHE_DIR=/data/page-cache \
     STATIC_ROOT=/app/staticfiles
 RUN groupadd --system --gid 10001 shiporskip \
  && useradd --system --uid 10001 --gid shiporskip --home-dir /app --no-create-home \

@@ -99,7 +99,7 @@ def _picker_tools(request, also=()):
     )
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["a", "b", "page"])
 @allow_methods("GET", "HEAD")
 def pick(request):
     """The "compare any two tools" form, which redirects to the pair's page, above

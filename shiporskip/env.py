@@ -7,6 +7,7 @@ deployment fails at start-up rather than behaving differently in production.
 import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 
@@ -117,11 +118,14 @@ def env_database_url(name: str, default: str) -> str:
 
 
 _REDIS_SCHEMES = {"redis", "rediss", "unix"}
+_PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def caches_from_env() -> dict:
     """CACHES: Redis when CACHE_URL (or REDIS_URL) names one, so that every app server
-    shares one cache and one rate-limit store; this process's memory otherwise."""
+    shares one cache and one rate-limit store; otherwise files under PAGE_CACHE_DIR,
+    shared by every worker process on this machine (never one process's memory,
+    which another worker's save could not retire)."""
     for name in ("CACHE_URL", "REDIS_URL"):
         value = env_str(name)
         if value is None:
@@ -140,7 +144,12 @@ def caches_from_env() -> dict:
                 "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
             }
         }
-    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("PAGE_CACHE_DIR", str(_PROJECT_DIR / ".cache" / "pages")),
+        }
+    }
 
 
 @contextmanager

@@ -5,8 +5,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment, select_autoescape
 
-from pagecache.holes import csrf_hole, vote_mine_hole, vote_pressed_hole
-
 
 def url(viewname, *args, **kwargs):
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
@@ -31,10 +29,6 @@ def environment(**options):
             "url": url,
             "absolute_url": absolute_url,
             "site_name": settings.SITE_NAME,
-            # Reader holes instead of csrf_input: pages stay shareable in the cache.
-            "csrf_hole": csrf_hole,
-            "vote_mine_hole": vote_mine_hole,
-            "vote_pressed_hole": vote_pressed_hole,
         }
     )
     return env

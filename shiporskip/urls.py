@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("newsletter.urls")),
     path(
         "sitemap.xml",
-        cached_page(allow_methods("GET", "HEAD")(sitemap), uses_votes=False),
+        cached_page(allow_methods("GET", "HEAD")(sitemap), uses_votes=False, query=["p"]),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

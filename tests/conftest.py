@@ -22,13 +22,9 @@ def _fresh_cache():
     """Rate-limit counters and cached pages must not leak from one test to the next."""
     from django.core.cache import cache
 
-    from pagecache.middleware import forget_recent_pages
-
     cache.clear()
-    forget_recent_pages()
     yield
     cache.clear()
-    forget_recent_pages()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def gunicorn(tmp_path, workers=4, extra_env=None):
         "DJANGO_SETTINGS_MODULE": "shiporskip.settings.dev",
         "DEBUG": "false",
         "SQLITE_PATH": str(tmp_path / "served.sqlite3"),
+        "PAGE_CACHE_DIR": str(tmp_path / "page-cache"),
         **(extra_env or {}),
     }
     manage(env, "migrate", "--noinput")

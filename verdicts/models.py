@@ -18,7 +18,7 @@ from shiporskip.text_fields import (
 )
 from verdicts import ranking
 from verdicts.markdown import render_markdown
-from verdicts.signals import vote_cast
+from verdicts.signals import tally_recounted, vote_cast
 from verdicts.slugs import slug_from_name
 from verdicts.verdict import CommunityTally, PanelScores, PanelTally
 
@@ -288,9 +288,12 @@ class CommunityVoteQuerySet(models.QuerySet):
         """Rebuild a tool's counters from the vote rows (for repairs and checks)."""
         counts = dict(self.filter(tool=tool).values_list("call").annotate(n=Count("pk")).order_by())
         tally = CommunityTally(ship=counts.get(Call.SHIP, 0), skip=counts.get(Call.SKIP, 0))
-        Tool.objects.filter(pk=tool.pk).update(
-            community_ship_votes=tally.ship, community_skip_votes=tally.skip
-        )
+        with transaction.atomic():
+            # update() sends no post_save: the signal tells cached pages the tally moved.
+            Tool.objects.filter(pk=tool.pk).update(
+                community_ship_votes=tally.ship, community_skip_votes=tally.skip
+            )
+            tally_recounted.send(sender=Tool, tool_id=tool.pk)
         return tally
 
 

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from pagecache.decorators import cached_page
 from shiporskip import ratelimit
+from shiporskip.cross_origin import cross_origin_protected
 from shiporskip.methods import allow_methods
 from verdicts.models import Call, CommunityVote, Tool
 from verdicts.visitors import new_visitor_key, remember_visitor, visitor_key
@@ -28,8 +29,12 @@ def _vote_refused(request, status: int, message: str, tool: Tool | None = None):
 
 
 @allow_methods("POST", hint="Vote with the ship/skip buttons on a tool card.")
+@cross_origin_protected
 def vote(request, slug):
-    """A reader's ship/skip on a tool: a form post (303 back) or JSON for scripts."""
+    """A reader's ship/skip on a tool: a form post (303 back) or JSON for scripts.
+
+    The 303 goes back to the page at #voted-<call>-<slug>, where CSS :target shows
+    "You said …": the page itself is the same for every reader."""
     tool = Tool.objects.published().filter(slug=slug).only("pk", "slug", "name").first()
     if tool is None:
         return _vote_refused(request, 404, "There is no published tool at this address.")
@@ -52,14 +57,14 @@ def vote(request, slug):
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             back = tool.get_absolute_url()
-        response = HttpResponseRedirect(f"{back}#vote-{tool.slug}")
+        response = HttpResponseRedirect(f"{back}#voted-{call}-{tool.slug}")
         response.status_code = 303  # See Other: the browser GETs the page back
     if key != known_key:
         remember_visitor(response, key)
     return response
 
 
-@cached_page
+@cached_page(query=["tools"])
 @allow_methods("GET", "HEAD")
 def bookmarks_page(request):
     """Saved tools live in the reader's browser; the script asks for them by slug.

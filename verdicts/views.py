@@ -103,7 +103,7 @@ def _tool_listing(request, form: ToolListForm, tools, template: str, context: di
     return render(request, template, {**context, "form": form, "page": page}, status=status)
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["sort", "category", "tier", "verdict", "page"])
 @allow_methods("GET", "HEAD")
 def tools_index(request):
     categories = list(Category.objects.all())
@@ -112,7 +112,7 @@ def tools_index(request):
     return _tool_listing(request, form, tools, "verdicts/tools.html", {})
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["sort", "tier", "verdict", "page"])
 @allow_methods("GET", "HEAD")
 def category_page(request, slug):
     category = get_object_or_404(Category, slug=slug)
@@ -134,7 +134,7 @@ def reviewers(request):
     return render(request, "verdicts/reviewers.html", {"personas": personas})
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["category", "page"])
 @allow_methods("GET", "HEAD")
 def reviewer_page(request, slug):
     """A persona's verdicts, optionally in one category, a page at a time: four queries."""
@@ -176,7 +176,7 @@ def _suggestions(request) -> dict:
     }
 
 
-@cached_page(uses_votes=False)
+@cached_page(uses_votes=False, query=["q"])
 @allow_methods("GET", "HEAD")
 def search(request):
     query = parse_query(request.GET.get("q", ""))

@@ -68,14 +68,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shiporskip.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages and JSON, compressed for clients that ask (static files come compressed
-    # from WhiteNoise). BREACH: Django masks CSRF tokens per response and pads
-    # compressed output with random bytes.
+    # Compresses what the views did not (public pages come from the page cache
+    # already gzipped, and are left alone). BREACH: no public page carries a
+    # secret, forms staff use have Django's masked tokens, and the output is
+    # padded with random bytes.
     "django.middleware.gzip.GZipMiddleware",
-    # Answers 304 when the ETag our page middleware sets is the browser's.
+    # 304 from the ETag and Last-Modified that cached pages carry.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Cached public pages are served from here, before sessions, CSRF and views.
-    "pagecache.middleware.PageCacheMiddleware",
+    # `private, no-store` on everything that is not a declared public page.
+    "pagecache.cache_control.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,9 +184,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # Our own 403 page for a missing or stale CSRF token (also answers JSON).
 CSRF_FAILURE_VIEW = "shiporskip.views.csrf_failure"
 
-# Public pages are cached whole (see pagecache); editors' saves and votes retire
-# them at once, so this only bounds how long an unvisited page occupies the cache.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Public pages are cached by their views (pagecache.decorators.cached_page);
+# editors' saves and votes retire them at once, so this only bounds how long an
+# unvisited page occupies the cache.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
+# What public pages tell HTTP caches (pagecache.cache_control): browsers keep a
+# page for PAGE_BROWSER_MAX_AGE seconds, shared caches (nginx, a CDN) for
+# PAGE_SHARED_MAX_AGE, and may serve it PAGE_STALE_SECONDS longer while they fetch
+# a fresh one.
+PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 0, minimum=0)
+PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 60, minimum=0)
+PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 30, minimum=0)
 
 # Readers' actions: "N/S" means N events per S seconds.
 VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/60")  # votes per IP address
@@ -294,5 +303,6 @@ X_FRAME_OPTIONS = "DENY"
 # Deliberately no Cross-Origin-Resource-Policy: badges (/badges/<slug>.svg) must load
 # as <img> on other sites.
 
-# Redis (CACHE_URL or REDIS_URL) shared by every app server, or local memory.
+# Redis (CACHE_URL or REDIS_URL) shared by every app server, or files under
+# PAGE_CACHE_DIR shared by this machine's worker processes.
 CACHES = caches_from_env()

@@ -1,10 +1,12 @@
 /* Ship or Skip: progressive enhancement only. Every page reads, votes and
-   subscribes without this file; with it, votes update in place and bookmarks
-   (kept in localStorage on this device) work. */
+   subscribes without this file; with it, votes update in place, the reader's
+   own calls and bookmarks (kept in localStorage on this device) are drawn on
+   every page, which the server sends the same to everyone. */
 (function () {
   "use strict";
 
   var STORE = "sos:bookmarks";
+  var VOTES = "sos:votes";  // {slug: "ship" | "skip"}: this browser's own calls
 
   function readBookmarks() {
     try {
@@ -34,6 +36,47 @@
 
   function removeBookmark(slug) {
     writeBookmarks(readBookmarks().filter(function (b) { return b.slug !== slug; }));
+  }
+
+  function readVotes() {
+    try {
+      var votes = JSON.parse(window.localStorage.getItem(VOTES) || "{}");
+      return votes && typeof votes === "object" && !Array.isArray(votes) ? votes : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function rememberVote(slug, call) {
+    var votes = readVotes();
+    votes[slug] = call;
+    try {
+      window.localStorage.setItem(VOTES, JSON.stringify(votes));
+    } catch (e) { /* storage full or disabled: the call is simply not redrawn later */ }
+  }
+
+  function showMine(form, call) {
+    form.querySelectorAll("button[name=verdict]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.value === call ? "true" : "false");
+    });
+    form.querySelectorAll("[data-vote-mine]").forEach(function (node) {
+      node.classList.toggle("is-mine", node.dataset.voteMine === call);
+    });
+    form.setAttribute("data-vote-drawn", "");  // CSS: only the drawn call shows now
+  }
+
+  function drawOwnVotes() {
+    // A no-JS vote came back at #voted-<call>-<slug>: that is the newest call.
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.dataset.voteMine) {
+      var form = target.closest("[data-vote-form]");
+      if (form) rememberVote(form.dataset.voteSlug, target.dataset.voteMine);
+    }
+    var votes = readVotes();
+    document.querySelectorAll("[data-vote-form]").forEach(function (form) {
+      var call = votes[form.dataset.voteSlug];
+      if (call === "ship" || call === "skip") showMine(form, call);
+    });
   }
 
   function el(tag, text, attrs) {
@@ -126,17 +169,8 @@
 
   function showVote(form, result) {
     var slug = result.tool;
-    form.querySelectorAll("button[name=verdict]").forEach(function (button) {
-      button.setAttribute("aria-pressed", button.value === result.your_vote ? "true" : "false");
-    });
-    var slot = form.querySelector("[data-vote-mine-slot]");
-    slot.textContent = "";
-    var mine = el("p", "", { "class": "vote__mine", "data-vote-mine": "" });
-    mine.appendChild(document.createTextNode("You said "));
-    mine.appendChild(el("strong", result.your_vote === "ship" ? "Ship" : "Skip"));
-    mine.appendChild(document.createTextNode(" · "));
-    mine.appendChild(el("a", "change", { href: "#vote-" + slug }));
-    slot.appendChild(mine);
+    rememberVote(slug, result.your_vote);
+    showMine(form, result.your_vote);
     var community = result.community;
     document.querySelectorAll("[data-community-percent='" + slug + "']").forEach(function (node) {
       node.textContent = community.ship_percent === null ? "—" : community.ship_percent + "%";
@@ -189,5 +223,6 @@
   syncButtons();
   renderPanel();
   bookmarksPage();
+  drawOwnVotes();
   enhanceVotes();
 })();

@@ -1,12 +1,15 @@
 """CACHES from the environment: Redis from CACHE_URL or REDIS_URL, so several app
-servers share one cache and one rate-limit store; local memory otherwise."""
+servers share one cache and one rate-limit store; files shared by the worker
+processes otherwise."""
 
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings
 
 from shiporskip.env import ImproperlyConfiguredEnv, caches_from_env
 from tests.conftest import CI
@@ -21,10 +24,13 @@ def no_cache_url(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
 
 
-def test_it_keeps_the_cache_in_local_memory_without_a_url(no_cache_url):
-    assert caches_from_env()["default"]["BACKEND"] == (
-        "django.core.cache.backends.locmem.LocMemCache"
-    )
+def test_it_shares_a_file_cache_between_workers_without_a_url(no_cache_url, monkeypatch):
+    monkeypatch.delenv("PAGE_CACHE_DIR", raising=False)
+    cache = caches_from_env()["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert cache["LOCATION"] == str(Path(settings.BASE_DIR) / ".cache" / "pages")
+    monkeypatch.setenv("PAGE_CACHE_DIR", "/var/cache/shiporskip")
+    assert caches_from_env()["default"]["LOCATION"] == "/var/cache/shiporskip"
 
 
 @pytest.mark.parametrize("name", ["CACHE_URL", "REDIS_URL"])

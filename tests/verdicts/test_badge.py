@@ -50,7 +50,9 @@ def test_it_is_cacheable_and_safe_to_embed(client):
     make_tool(name="Rocket")
     response = client.get("/badges/rocket.svg")
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
-    assert response["Cache-Control"] == "public, max-age=3600"
+    assert (
+        response["Cache-Control"] == "public, max-age=3600, s-maxage=60, stale-while-revalidate=30"
+    )
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"<script" not in response.content
