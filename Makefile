@@ -20,6 +20,7 @@ $(VENV)/.installed: requirements/dev.txt
 
 run: venv
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py loadseed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

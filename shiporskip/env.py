@@ -119,9 +119,25 @@ def env_database_url(name: str, default: str) -> str:
 _REDIS_SCHEMES = {"redis", "rediss", "unix"}
 
 
+# Rate-limit counters (shiporskip.ratelimit) without Redis: a table of the database,
+# made by `manage.py createcachetable`, shared by every worker process. Large enough
+# that culling (which would reset counters) never happens in practice.
+RATELIMIT_TABLE = "ratelimit_counters"
+_DATABASE_COUNTERS = {
+    "BACKEND": "shiporskip.counter_cache.CountingDatabaseCache",
+    "LOCATION": RATELIMIT_TABLE,
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
+
+
 def caches_from_env() -> dict:
-    """CACHES: Redis when CACHE_URL (or REDIS_URL) names one, so that every app server
-    shares one cache and one rate-limit store; this process's memory otherwise."""
+    """CACHES: "default" for pages, "ratelimit" for rate-limit counters.
+
+    Redis when CACHE_URL (or REDIS_URL) names one, so that every app server shares
+    both (the counters under their own key prefix); otherwise pages in this
+    process's memory and counters in the database. Raises ImproperlyConfiguredEnv
+    for a URL that is not a Redis server's.
+    """
     for name in ("CACHE_URL", "REDIS_URL"):
         value = env_str(name)
         if value is None:
@@ -131,16 +147,20 @@ def caches_from_env() -> dict:
         locations = [location.strip() for location in value.split(",")]
         for location in locations:
             _check_url(name, location, _REDIS_SCHEMES)
-        return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": locations if len(locations) > 1 else locations[0],
-                "KEY_PREFIX": "shiporskip",
-                # A Redis that stops answering must not hold requests for long.
-                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-            }
+        redis = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": locations if len(locations) > 1 else locations[0],
+            # A Redis that stops answering must not hold requests for long.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
-    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        return {
+            "default": {**redis, "KEY_PREFIX": "shiporskip"},
+            "ratelimit": {**redis, "KEY_PREFIX": "shiporskip-ratelimit"},
+        }
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": _DATABASE_COUNTERS,
+    }
 
 
 @contextmanager

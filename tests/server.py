@@ -34,6 +34,7 @@ def gunicorn(tmp_path, workers=4, extra_env=None):
         **(extra_env or {}),
     }
     manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
     manage(env, "loadseed")
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "wb") as log:
