@@ -112,7 +112,7 @@ def test_two_gunicorn_workers_share_one_limit_that_a_url_flood_does_not_reset(tm
     with gunicorn(tmp_path, workers=2, extra_env=extra_env, extra_args=access_log) as (
         base_url,
         log_path,
-        env,
+        _env,
     ):
         # Eight readers at once, so both (sync) workers take votes.
         readers = [Reader(base_url) for _ in range(8)]
