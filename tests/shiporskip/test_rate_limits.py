@@ -32,6 +32,10 @@ def test_the_default_store_is_a_shared_database_table_not_the_page_cache():
     store = django_settings.CACHES["ratelimit"]
     assert store["BACKEND"] == "shiporskip.counter_cache.CountingDatabaseCache"
     assert store != django_settings.CACHES["default"]
+    from django_ratelimit.checks import check_caches
+
+    # Shared and atomic: only the "not in our list" warning (silenced in settings).
+    assert [error.id for error in check_caches(None)] == ["django_ratelimit.W001"]
 
 
 @pytest.mark.django_db
@@ -147,3 +151,16 @@ def test_two_gunicorn_workers_share_one_limit_that_a_url_flood_does_not_reset(tm
     voting_workers = set(re.findall(r"pid=<?(\d+)>? POST /tools/smolvm/vote/", log))
     assert len(voting_workers) == 2, log[-2000:]
     assert "Traceback" not in log
+
+
+def test_the_library_refuses_a_rate_limit_store_that_is_not_shared(settings):
+    from django_ratelimit.checks import check_caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    assert [error.id for error in check_caches(None)] == [
+        "django_ratelimit.E003",
+        "django_ratelimit.W001",
+    ]
