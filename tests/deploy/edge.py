@@ -8,7 +8,7 @@ import shutil
 import signal
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,6 @@ class Edge:
     port: int
     edge_dir: Path
     log_path: Path
-    cookies_seen: list[str] = field(default_factory=list)
 
     def request(
         self, method: str, path: str, headers: dict[str, str] | None = None, body=None
