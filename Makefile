@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= shiporskip.settings.dev
 
-.PHONY: venv run serve bench test pytest lint format migrations-check lock clean
+.PHONY: venv run serve serve-edge bench test pytest lint format migrations-check lock clean
 
 venv: $(VENV)/.installed
 
@@ -21,6 +21,7 @@ $(VENV)/.installed: requirements/dev.txt
 # The settings read HOST and PORT too: development links (SITE_URL) follow the server.
 run: venv
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py migrate --noinput
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py createcachetable
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py loadseed
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -35,6 +36,11 @@ serve: venv
 	  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
 	  LOAD_SEED="$${LOAD_SEED:-true}" HOST=$(HOST) PORT=$(PORT) \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bin/entrypoint
+
+# nginx (deploy/nginx.conf) on HOST:PORT caching pages in front of `make serve`'s
+# gunicorn on 127.0.0.1:UPSTREAM_PORT (default PORT+1); needs Debian's nginx.
+serve-edge: venv
+	HOST=$(HOST) PORT=$(PORT) bin/serve-edge
 
 test: venv lint migrations-check pytest
 

@@ -23,7 +23,7 @@ def subscribe(request):
         # Same answer as a real sign-up, so the bot learns nothing; nothing stored.
         return render(request, "newsletter/check_inbox.html")
     rate = ratelimit.Rate.parse(settings.SUBSCRIBE_RATE_LIMIT)
-    if not ratelimit.hit("subscribe", ratelimit.client_address(request), rate):
+    if not ratelimit.hit_address("subscribe", request, rate):
         return render(request, "newsletter/too_many.html", status=429)
     # The same page whatever the address's state and whether the email went out:
     # see newsletter/signup.py.

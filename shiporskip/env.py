@@ -121,11 +121,27 @@ _REDIS_SCHEMES = {"redis", "rediss", "unix"}
 _PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+# Rate-limit counters (shiporskip.ratelimit) without Redis: a table of the database,
+# made by `manage.py createcachetable`, shared by every worker process. Large enough
+# that culling (which would reset counters) never happens in practice.
+RATELIMIT_TABLE = "ratelimit_counters"
+_DATABASE_COUNTERS = {
+    "BACKEND": "shiporskip.counter_cache.CountingDatabaseCache",
+    "LOCATION": RATELIMIT_TABLE,
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
+
+
 def caches_from_env() -> dict:
-    """CACHES: Redis when CACHE_URL (or REDIS_URL) names one, so that every app server
-    shares one cache and one rate-limit store; otherwise files under PAGE_CACHE_DIR,
-    shared by every worker process on this machine (never one process's memory,
-    which another worker's save could not retire)."""
+    """CACHES: "default" for pages, "ratelimit" for rate-limit counters.
+
+    Redis when CACHE_URL (or REDIS_URL) names one, so that every app server shares
+    both (the counters under their own key prefix); otherwise pages in files under
+    PAGE_CACHE_DIR, shared by every worker process on this machine (never one
+    process's memory, which another worker's save could not retire), and counters
+    in the database. Raises ImproperlyConfiguredEnv for a URL that is not a Redis
+    server's.
+    """
     for name in ("CACHE_URL", "REDIS_URL"):
         value = env_str(name)
         if value is None:
@@ -135,20 +151,22 @@ def caches_from_env() -> dict:
         locations = [location.strip() for location in value.split(",")]
         for location in locations:
             _check_url(name, location, _REDIS_SCHEMES)
+        redis = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": locations if len(locations) > 1 else locations[0],
+            # A Redis that stops answering must not hold requests for long.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
         return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": locations if len(locations) > 1 else locations[0],
-                "KEY_PREFIX": "shiporskip",
-                # A Redis that stops answering must not hold requests for long.
-                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-            }
+            "default": {**redis, "KEY_PREFIX": "shiporskip"},
+            "ratelimit": {**redis, "KEY_PREFIX": "shiporskip-ratelimit"},
         }
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env_str("PAGE_CACHE_DIR", str(_PROJECT_DIR / ".cache" / "pages")),
-        }
+        },
+        "ratelimit": _DATABASE_COUNTERS,
     }
 
 

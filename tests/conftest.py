@@ -27,6 +27,19 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate-limit counters live in a database table (the "ratelimit" cache). A `db`
+    test's rows roll back with its transaction; flushing after a transactional test
+    empties model tables only, so those tests start from an emptied counter table."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    from django.core.cache import caches
+
+    request.getfixturevalue("transactional_db")
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback (aiosmtpd); Django's mail goes to it."""

@@ -23,8 +23,9 @@ def manage(env, *args):
 
 
 @contextmanager
-def gunicorn(tmp_path, workers=4, extra_env=None):
-    """A seeded SQLite database file served by gunicorn; yields (base_url, log_path, env)."""
+def gunicorn(tmp_path, workers=4, extra_env=None, extra_args=()):
+    """A seeded SQLite database file served by gunicorn; yields (base_url, log_path, env).
+    extra_args go to gunicorn's command line (e.g. an access log)."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)},
@@ -35,6 +36,7 @@ def gunicorn(tmp_path, workers=4, extra_env=None):
         **(extra_env or {}),
     }
     manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
     manage(env, "loadseed")
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "wb") as log:
@@ -52,6 +54,7 @@ def gunicorn(tmp_path, workers=4, extra_env=None):
                 "-",
                 "--log-level",
                 "warning",
+                *extra_args,
             ],
             cwd=settings.BASE_DIR,
             env=env,

@@ -42,7 +42,7 @@ def vote(request, slug):
     if call not in Call.values:
         return _vote_refused(request, 400, "A vote is either ship or skip.", tool)
     rate = ratelimit.Rate.parse(settings.VOTE_RATE_LIMIT)
-    if not ratelimit.hit("vote", ratelimit.client_address(request), rate):
+    if not ratelimit.hit_address("vote", request, rate):
         message = "Too many votes from your address just now. Please wait a minute and try again."
         return _vote_refused(request, 429, message, tool)
 

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    # Only for its system check: the rate-limit cache must be shared and atomic.
+    "django_ratelimit",
     "verdicts",
     "comparisons",
     "newsletter",
@@ -303,6 +305,22 @@ X_FRAME_OPTIONS = "DENY"
 # Deliberately no Cross-Origin-Resource-Policy: badges (/badges/<slug>.svg) must load
 # as <img> on other sites.
 
-# Redis (CACHE_URL or REDIS_URL) shared by every app server, or files under
-# PAGE_CACHE_DIR shared by this machine's worker processes.
+# Redis (CACHE_URL or REDIS_URL) shared by every app server; otherwise pages in files
+# under PAGE_CACHE_DIR shared by this machine's worker processes, and rate-limit
+# counters in the database (see caches_from_env).
 CACHES = caches_from_env()
+
+# django-ratelimit: its counters in their own alias, never evicted by pages.
+RATELIMIT_USE_CACHE = "ratelimit"
+# The reader's address, found behind TRUSTED_PROXY_HOPS proxies.
+RATELIMIT_IP_META_KEY = "shiporskip.ratelimit.client_address"
+# One IPv6 reader usually holds a whole /64: count the network, not the address.
+RATELIMIT_IPV6_MASK = 64
+# A counter store that fails refuses the action rather than waving floods through.
+RATELIMIT_FAIL_OPEN = False
+SILENCED_SYSTEM_CHECKS = [
+    # "not officially supported": its list names only memcached and django-redis;
+    # Django's own RedisCache increments atomically, and so does our
+    # CountingDatabaseCache (shiporskip.counter_cache).
+    "django_ratelimit.W001",
+]
