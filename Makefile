@@ -44,9 +44,10 @@ serve-edge: venv
 
 test: venv lint migrations-check pytest
 
-# The suite alone; DATABASE_URL picks the database (SQLite when unset).
+# The suite alone, with the test settings (pyproject.toml), whatever the shell
+# exports; DATABASE_URL picks the database (SQLite when unset).
 pytest: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=shiporskip.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff format --check .

@@ -6,6 +6,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
-# One process per test run: local memory is enough, and cache.clear() between
-# tests (tests/conftest.py) is instant.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages: one process per test run, so local memory is enough and cache.clear()
+# between tests (tests/conftest.py) is instant. Rate-limit counters stay in their
+# own store, as in every environment (tests of real servers use the dev settings).
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
