@@ -27,10 +27,10 @@ def test_it_cleans_one_line_fields_slugs_and_markdown_in_verdicts():
     Tool.objects.filter(pk=tool.pk).update(
         name="Name\r\nBcc: someone@example.net",
         slug="cur\x0bsor",
-        tagline="\u202eBest  for\u2028teams\x00",
+        tagline="\u202eBest  for\u2028teams\x01",  # not NUL: PostgreSQL refuses it in text
         pricing="Free\n\nPaid",
-        description="Keeps\ttabs\r\nand\x0b lines\x00",
-        description_html="<p>Keeps\ttabs\nand\x0b lines\x00</p>",
+        description="Keeps\ttabs\r\nand\x0b lines\x01",
+        description_html="<p>Keeps\ttabs\nand\x0b lines\x01</p>",
     )
     Persona.objects.filter(pk=persona.pk).update(motto="Prove\x85it", lens="\ufeffWhy?")
     Take.objects.filter(pk=take.pk).update(body="A\x0bB\r\nC", body_html="<p>A\x0bB\nC</p>")
