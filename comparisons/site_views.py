@@ -14,6 +14,7 @@ from shiporskip.jinja2 import absolute_url
 from shiporskip.methods import allow_methods
 from verdicts.models import Persona, Tool
 from verdicts.verdict import PanelTally
+from verdicts.vocabulary import Verdict
 
 # Worked examples on the methodology page, computed by the code every page uses.
 METHODOLOGY_EXAMPLES = [PanelTally(7, 1), PanelTally(2, 1), PanelTally(3, 3), PanelTally(1, 3)]
@@ -70,8 +71,8 @@ def _llms_lines(tools, comparisons) -> list[str]:
         "with the same figures and its canonical URL: cite the canonical URL.",
         "",
         f"The panel ship % is ship takes over all takes, rounded half up. The verdict is "
-        f"{PanelTally.SHIP} when ship takes outnumber skip takes, {PanelTally.SKIP} when "
-        f"fewer, {PanelTally.SPLIT} when equal. Unknown scores are never invented.",
+        f"{Verdict.SHIP.label} when ship takes outnumber skip takes, {Verdict.SKIP.label} when "
+        f"fewer, {Verdict.SPLIT.label} when equal. Unknown scores are never invented.",
         "",
         "## Start here",
         "",

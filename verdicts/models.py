@@ -22,12 +22,8 @@ from verdicts.signals import tally_recounted, vote_cast
 from verdicts.slugs import slug_from_name
 from verdicts.verdict import CommunityTally, PanelScores, PanelTally
 
-
-class Call(models.TextChoices):
-    """A ship/skip call, by a reviewer or a reader."""
-
-    SHIP = "ship", "Ship"
-    SKIP = "skip", "Skip"
+# Re-exported: callers reach the vocabulary where they reach the models.
+from verdicts.vocabulary import Call, Verdict
 
 
 class Category(models.Model):
@@ -77,7 +73,7 @@ class ToolQuerySet(models.QuerySet):
         """Panel counts plus the panel ship % and verdict key, computed in SQL."""
         return self.with_panel_counts().annotate(
             panel_ship_percent=ranking.panel_ship_percent(),
-            panel_verdict=ranking.panel_verdict_key(),
+            panel_verdict_key=ranking.panel_verdict_key(),
             name_sort_key=ranking.NameSortKey("name"),
         )
 
@@ -85,12 +81,14 @@ class ToolQuerySet(models.QuerySet):
         """Highest panel ship % first, tools without takes last, then by name."""
         return self.with_panel_ranking().order_by(*ranking.PANEL_ORDER)
 
-    def with_panel_verdict(self, verdict_key: str):
-        """Tools whose PanelTally.verdict_key is verdict_key, decided in SQL by the
-        same expression the tool lists filter with (verdicts/ranking.py)."""
+    def with_panel_verdict(self, verdict: "Verdict | str"):
+        """Tools whose PanelTally.verdict is verdict (a Verdict or its key), decided in
+        SQL by the same expression the tool lists filter with (verdicts/ranking.py)."""
+        if "panel_verdict_key" in self.query.annotations:
+            return self.filter(panel_verdict_key=verdict)
         counted = self if "panel_ship" in self.query.annotations else self.with_panel_counts()
         return counted.alias(panel_verdict_key=ranking.panel_verdict_key()).filter(
-            panel_verdict_key=verdict_key
+            panel_verdict_key=verdict
         )
 
 

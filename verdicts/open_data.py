@@ -55,8 +55,8 @@ def tool_payload(tool) -> dict:
             "read": tool.pricing or None,
         },
         "panel": {
-            "verdict": panel.verdict,
-            "verdict_key": panel.verdict_key,
+            "verdict": panel.verdict.label,
+            "verdict_key": panel.verdict.value,
             "ship": panel.ship,
             "skip": panel.skip,
             "total": panel.total,
