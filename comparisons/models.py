@@ -12,6 +12,7 @@ from django.utils import timezone
 from shiporskip.text_fields import MarkdownTextField
 from verdicts.markdown import render_markdown
 from verdicts.models import Tool
+from verdicts.publishing import published_q
 
 PAIR_SEPARATOR = "-vs-"
 # A pair URL is read at most this many ways; a longer chain of "-vs-" is not a pair.
@@ -69,14 +70,12 @@ class ComparisonQuerySet(models.QuerySet):
         return self.filter(Q(tool_a=tool_x, tool_b=tool_y) | Q(tool_a=tool_y, tool_b=tool_x))
 
     def published(self):
+        """Pairs readers see now: the comparison and both its tools are live."""
         now = timezone.now()
         return self.filter(
-            is_published=True,
-            published_at__lte=now,
-            tool_a__is_published=True,
-            tool_a__published_at__lte=now,
-            tool_b__is_published=True,
-            tool_b__published_at__lte=now,
+            published_q(now=now),
+            published_q("tool_a__", now),
+            published_q("tool_b__", now),
         )
 
 

@@ -7,7 +7,6 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from comparisons.forms import PairPickerForm
 from comparisons.models import Comparison, on_demand_slug, tools_for_pair_slug
@@ -17,6 +16,7 @@ from pagecache.decorators import cached_page
 from shiporskip.methods import allow_methods
 from verdicts.models import Category, Persona, Take, Tool
 from verdicts.open_data import open_data_response
+from verdicts.publishing import published_q
 from verdicts.structured_data import json_ld, software_application, web_site
 
 HOME_TOP_TOOLS = 6
@@ -152,8 +152,7 @@ def _all_comparisons(request) -> dict:
 
 def home_sections(request) -> dict:
     """Top tools, the panel, categories and the picker's tools: four queries."""
-    now = timezone.now()
-    published = Q(tools__is_published=True, tools__published_at__lte=now)
+    published = published_q("tools__")
     return {
         "top_tools": list(
             Tool.objects.published()

@@ -107,10 +107,11 @@ def next_publication_at(now: datetime | None = None) -> datetime | None:
     comparison may wait for its tools too: any of these moments can change a page)."""
     from comparisons.models import Comparison
     from verdicts.models import Tool
+    from verdicts.publishing import scheduled_q
 
     now = now or timezone.now()
     moments = [
-        model.objects.filter(is_published=True, published_at__gt=now)
+        model.objects.filter(scheduled_q(now=now))
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()

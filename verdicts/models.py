@@ -16,7 +16,7 @@ from shiporskip.text_fields import (
     OneLineSlugField,
     OneLineTextField,
 )
-from verdicts import ranking
+from verdicts import publishing, ranking
 from verdicts.markdown import render_markdown
 from verdicts.signals import tally_recounted, vote_cast
 from verdicts.slugs import slug_from_name
@@ -49,7 +49,8 @@ class Category(models.Model):
 
 class ToolQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True, published_at__lte=timezone.now())
+        """Tools readers see now (verdicts/publishing.py)."""
+        return self.filter(publishing.published_q())
 
     def visible_to(self, user):
         """Readers see published tools; staff also preview drafts on the site."""
@@ -151,7 +152,8 @@ class Tool(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.is_published and self.published_at <= timezone.now()
+        """ToolQuerySet.published() for this one tool."""
+        return publishing.is_live(self.is_published, self.published_at)
 
     @cached_property
     def panel(self) -> PanelTally:
