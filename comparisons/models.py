@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shiporskip.text_fields import MarkdownTextField
 from verdicts.markdown import render_markdown
-from verdicts.models import Tool
+from verdicts.models import Tool, load_panel_counts
 from verdicts.publishing import published_q
 
 PAIR_SEPARATOR = "-vs-"
@@ -158,3 +158,8 @@ class Comparison(models.Model):
     @property
     def title(self) -> str:
         return f"{self.tool_a.name} vs {self.tool_b.name}"
+
+
+def load_tool_panels(comparisons) -> None:
+    """Both tools' panel counts on every comparison in the list: one query."""
+    load_panel_counts([tool for c in comparisons for tool in (c.tool_a, c.tool_b)])

@@ -9,7 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from comparisons.forms import PairPickerForm
-from comparisons.models import Comparison, on_demand_slug, tools_for_pair_slug
+from comparisons.models import (
+    Comparison,
+    load_tool_panels,
+    on_demand_slug,
+    tools_for_pair_slug,
+)
 from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
 from pagecache.decorators import cached_page
@@ -132,22 +137,14 @@ def _listed_comparisons(request):
     )
 
 
-def _panels_of(comparisons) -> dict:
-    """The panel of every tool in the comparisons, by tool pk: one query."""
-    tool_ids = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
-    return {
-        tool.pk: tool.panel
-        for tool in Tool.objects.filter(pk__in=tool_ids).with_panel_counts().only("pk")
-    }
-
-
 def _all_comparisons(request) -> dict:
     """One page of every comparison with its tools' panels: three queries."""
     # get_page() forgives a bad or too-large ?page=: readers land on a real page.
     page = Paginator(_listed_comparisons(request), COMPARISONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return {"page": page, "panels": _panels_of(page.object_list)}
+    load_tool_panels(page.object_list)
+    return {"page": page}
 
 
 def home_sections(request) -> dict:
@@ -173,9 +170,9 @@ def home_sections(request) -> dict:
 @allow_methods("GET", "HEAD")
 def home(request):
     comparisons = list(_listed_comparisons(request)[:HOME_LATEST_COMPARISONS])
+    load_tool_panels(comparisons)
     context = {
         "comparisons": comparisons,
-        "panels": _panels_of(comparisons),
         "structured_data": json_ld(web_site()),
         **home_sections(request),
     }

@@ -47,6 +47,21 @@ class Category(models.Model):
         return reverse("verdicts:category", args=[self.slug])
 
 
+class PanelNotLoaded(Exception):
+    """Tool.panel was read on a tool fetched without its panel counts or takes.
+
+    Deliberately not an AttributeError: Jinja2 would render that as empty.
+    """
+
+    def __init__(self, tool):
+        super().__init__(
+            f"Tool.panel of {tool.name!r} needs the panel counts: fetch tools with "
+            "Tool.objects.with_panel_counts() (or with_panel_ranking()), prefetch their "
+            "takes (with_page_relations()), or call load_panel_counts(tools) on tools "
+            "reached through a relation."
+        )
+
+
 class ToolQuerySet(models.QuerySet):
     def published(self):
         """Tools readers see now (verdicts/publishing.py)."""
@@ -157,11 +172,20 @@ class Tool(models.Model):
 
     @cached_property
     def panel(self) -> PanelTally:
-        """From annotations when the queryset has them, else from prefetched takes."""
+        """The panel from data fetched with the tool, never from a query of its own.
+
+        The panel_ship / panel_skip counts come from ToolQuerySet.with_panel_counts()
+        or, for tools reached through a relation, load_panel_counts(). A page that
+        already prefetched the takes (with_page_relations()) counts those instead.
+        Raises PanelNotLoaded otherwise, so a list that forgot them fails in tests
+        rather than costing one query per tool.
+        """
         if hasattr(self, "panel_ship"):
             return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
-        calls = [take.call for take in self.takes.all()]
-        return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+        if "takes" in getattr(self, "_prefetched_objects_cache", {}):
+            calls = [take.call for take in self.takes.all()]
+            return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+        raise PanelNotLoaded(self)
 
     @cached_property
     def takes_updated_at(self) -> datetime | None:
@@ -178,6 +202,25 @@ class Tool(models.Model):
     @cached_property
     def community(self) -> CommunityTally:
         return CommunityTally(ship=self.community_ship_votes, skip=self.community_skip_votes)
+
+
+def load_panel_counts(tools) -> None:
+    """Give tools reached through a relation (a comparison's tool_a, …) their
+    panel_ship / panel_skip counts, as with_panel_counts() would: one query for all.
+
+    Tools that already carry the counts are left alone; no query when none lacks them.
+    """
+    missing = [tool for tool in tools if not hasattr(tool, "panel_ship")]
+    if not missing:
+        return
+    counts = {
+        pk: (ship, skip)
+        for pk, ship, skip in Tool.objects.filter(pk__in={tool.pk for tool in missing})
+        .with_panel_counts()
+        .values_list("pk", "panel_ship", "panel_skip")
+    }
+    for tool in missing:
+        tool.panel_ship, tool.panel_skip = counts[tool.pk]
 
 
 class Persona(models.Model):
