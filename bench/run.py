@@ -11,7 +11,7 @@ drives it with wrk and hey (Debian packages):
    the pages from nginx's cache against nginx serving the static file itself.
 2. Latency at 60% of each page's peak (hey, rate-limited): p50 and p99.
 3. Page weight: the comparison page and its CSS and JS, compressed as served.
-4. Scale: fill_benchmark_data (10,000 tools, 60,000 takes, 1,000,000 votes),
+4. Scale: bench/fill_benchmark_data.py (10,000 tools, 60,000 takes, 1,000,000 votes),
    then throughput and SQL queries per page again.
 5. Concurrent writes: 2,000 votes from 50 clients against 4 workers.
 
@@ -122,9 +122,10 @@ class Server:
         self.process.wait(timeout=30)
         self.log_file.close()
 
-    def manage(self, *args):
+    def run_module(self, module, *args):
+        """python -m module args…, against this server's settings and database."""
         subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "python"), "manage.py", *args],
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", module, *args],
             cwd=ROOT,
             env=self.env,
             check=True,
@@ -445,11 +446,11 @@ def main():
 
             log("filling the database to benchmark scale…")
             started = time.monotonic()
-            server.manage("fill_benchmark_data")
+            server.run_module("bench.fill_benchmark_data")
             fill_seconds = time.monotonic() - started
         with Server(workdir, workers=2) as server:
             report.append(
-                f"Scale: `manage.py fill_benchmark_data` added 10,000 tools, 60,000 takes, "
+                f"Scale: `python -m bench.fill_benchmark_data` added 10,000 tools, 60,000 takes, "
                 f"5,000 comparisons and 1,000,000 votes in {fill_seconds:.0f} s."
             )
             report.append("")
