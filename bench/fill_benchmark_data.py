@@ -25,7 +25,7 @@ from django.utils import timezone  # noqa: E402
 
 from comparisons.models import Comparison  # noqa: E402
 from pagecache.models import bump_version  # noqa: E402
-from verdicts.markdown import render_markdown  # noqa: E402
+from shiporskip.lib.markdown import render_markdown  # noqa: E402
 from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
 from verdicts.slugs import slug_from_name  # noqa: E402
 

@@ -9,8 +9,8 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
-from shiporskip.text_fields import MarkdownTextField
-from verdicts.markdown import render_markdown
+from shiporskip.lib.markdown import render_markdown
+from shiporskip.lib.text_fields import MarkdownTextField
 from verdicts.models import Tool, load_panel_counts
 from verdicts.publishing import published_q
 

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 
+from shiporskip.lib.admin_conflicts import SaveConflictMixin
+from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
-from verdicts.admin_conflicts import SaveConflictMixin
-from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.models import Category, CommunityVote, Persona, Take, Tool
 from verdicts.slugs import slug_from_name
 from verdicts.vocabulary import Verdict

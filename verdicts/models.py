@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from shiporskip.text_fields import (
+from shiporskip.lib.markdown import render_markdown
+from shiporskip.lib.text_fields import (
     MarkdownTextField,
     OneLineCharField,
     OneLineSlugField,
     OneLineTextField,
 )
 from verdicts import publishing, ranking
-from verdicts.markdown import render_markdown
 from verdicts.signals import tally_recounted, vote_cast
 from verdicts.slugs import slug_from_name
 from verdicts.verdict import CommunityTally, PanelScores, PanelTally

@@ -8,7 +8,7 @@ the page, which reads the same PanelTally, CommunityTally and PanelScores.
 from django.http import JsonResponse
 from django.urls import reverse
 
-from shiporskip.jinja2 import absolute_url
+from shiporskip.lib.urls import absolute_url
 
 
 def _persona(persona) -> dict:

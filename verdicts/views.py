@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from pagecache.decorators import cached_page
-from shiporskip.methods import allow_methods
+from shiporskip.lib.methods import allow_methods
 from verdicts.forms import ToolListForm
 from verdicts.models import Call, Category, Persona, Take, Tool
 from verdicts.search import parse_query, search_tools

@@ -39,7 +39,7 @@ def test_a_tool_list_rendered_without_panel_counts_fails_instead_of_querying(
 
 def test_a_page_that_forgets_to_load_the_panels_fails(client, tools, monkeypatch):
     make_comparison(*tools)
-    monkeypatch.setattr("comparisons.views.load_tool_panels", lambda comparisons: None)
+    monkeypatch.setattr("pages.views.load_tool_panels", lambda comparisons: None)
     with pytest.raises(PanelNotLoaded):
         client.get("/")
 

@@ -2,11 +2,24 @@
 
 from django.db import migrations
 
-from verdicts.editors import (
-    EDITOR_PERMISSIONS,
-    grant_editor_permissions,
-    revoke_editor_permissions,
-)
+from verdicts.editors import grant_editor_permissions, revoke_editor_permissions
+
+# A copy of verdicts.editors.EDITOR_PERMISSIONS as this migration granted it: a
+# later change to that list needs a migration of its own.
+EDITOR_PERMISSIONS = [
+    *[
+        f"{app}.{action}_{model}"
+        for app, model in [
+            ("verdicts", "tool"),
+            ("verdicts", "persona"),
+            ("verdicts", "take"),
+            ("verdicts", "category"),
+            ("comparisons", "comparison"),
+        ]
+        for action in ("add", "change", "delete", "view")
+    ],
+    "verdicts.view_communityvote",
+]
 
 
 def grant(apps, schema_editor):
