@@ -69,6 +69,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _answers_healthz(base: str, process, seconds: float, pause: float) -> bool:
+    """Whether base/healthz answers 200 within `seconds`; False early if process exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200:
+                return True
+        except OSError:
+            if process.poll() is not None:
+                return False
+            time.sleep(pause)
+    return False
+
+
 class Server:
     """bin/entrypoint with production settings on a SQLite file in a temp dir."""
 
@@ -106,15 +120,8 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.base}/healthz", timeout=2).status == 200:
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
+        if _answers_healthz(self.base, self.process, seconds=120, pause=0.2):
+            return self
         raise RuntimeError(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
 
     def __exit__(self, *exc):
@@ -162,15 +169,8 @@ class Edge:
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.base}/healthz", timeout=2).status == 200:
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
+        if _answers_healthz(self.base, self.process, seconds=20, pause=0.1):
+            return self
         raise RuntimeError(f"nginx did not start:\n{(self.dir / 'nginx.log').read_text()}")
 
     def __exit__(self, *exc):

@@ -29,18 +29,20 @@ def text_width(text: str) -> int:
 
 @dataclass(frozen=True)
 class Badge:
+    """What a tool's badge says (label and message) and its colours and widths in px."""
+
     tool_name: str
     panel: PanelTally
-
-    @property
-    def label(self) -> str:
-        return settings.SITE_NAME
 
     @property
     def message(self) -> str:
         if not self.panel.total:
             return self.panel.verdict.label
         return f"{self.panel.verdict.label} · {self.panel.ship_percent}% ship"
+
+    @property
+    def label(self) -> str:
+        return settings.SITE_NAME
 
     @property
     def description(self) -> str:

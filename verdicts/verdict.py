@@ -16,8 +16,8 @@ def _percent(part: int, whole: int) -> int:
 
 
 @dataclass(frozen=True)
-class PanelTally:
-    """The reviewer panel on one tool: how many takes say ship and skip."""
+class _ShipSkipCounts:
+    """Ship and skip calls on one tool, and the ship % both tallies report."""
 
     ship: int
     skip: int
@@ -28,8 +28,17 @@ class PanelTally:
 
     @property
     def ship_percent(self) -> int | None:
-        """Ship takes over all takes, rounded; None when nobody has reviewed it."""
+        """Ship calls over all calls, rounded half up; None without a call."""
         return _percent(self.ship, self.total) if self.total else None
+
+    @property
+    def percent_label(self) -> str:
+        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
+
+
+@dataclass(frozen=True)
+class PanelTally(_ShipSkipCounts):
+    """The reviewer panel on one tool: how many takes say ship and skip."""
 
     @property
     def verdict(self) -> Verdict:
@@ -57,31 +66,12 @@ class PanelTally:
             return Verdict.NONE.label
         return f"{self.verdict.label} · {self.counts_label}"
 
-    @property
-    def percent_label(self) -> str:
-        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
-
 
 @dataclass(frozen=True)
-class CommunityTally:
+class CommunityTally(_ShipSkipCounts):
     """Readers' ship/skip votes on one tool."""
 
-    ship: int
-    skip: int
-
     NONE = "No community votes yet"
-
-    @property
-    def total(self) -> int:
-        return self.ship + self.skip
-
-    @property
-    def ship_percent(self) -> int | None:
-        return _percent(self.ship, self.total) if self.total else None
-
-    @property
-    def percent_label(self) -> str:
-        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
 
     def as_dict(self) -> dict:
         return {
