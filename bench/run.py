@@ -11,7 +11,7 @@ drives it with wrk and hey (Debian packages):
    the pages from nginx's cache against nginx serving the static file itself.
 2. Latency at 60% of each page's peak (hey, rate-limited): p50 and p99.
 3. Page weight: the comparison page and its CSS and JS, compressed as served.
-4. Scale: fill_benchmark_data (10,000 tools, 60,000 takes, 1,000,000 votes),
+4. Scale: bench/fill_benchmark_data.py (10,000 tools, 60,000 takes, 1,000,000 votes),
    then throughput and SQL queries per page again.
 5. Concurrent writes: 2,000 votes from 50 clients against 4 workers.
 
@@ -69,6 +69,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _answers_healthz(base: str, process, seconds: float, pause: float) -> bool:
+    """Whether base/healthz answers 200 within `seconds`; False early if process exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200:
+                return True
+        except OSError:
+            if process.poll() is not None:
+                return False
+            time.sleep(pause)
+    return False
+
+
 class Server:
     """bin/entrypoint with production settings on a SQLite file in a temp dir."""
 
@@ -106,15 +120,8 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.base}/healthz", timeout=2).status == 200:
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
+        if _answers_healthz(self.base, self.process, seconds=120, pause=0.2):
+            return self
         raise RuntimeError(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
 
     def __exit__(self, *exc):
@@ -122,9 +129,10 @@ class Server:
         self.process.wait(timeout=30)
         self.log_file.close()
 
-    def manage(self, *args):
+    def run_module(self, module, *args):
+        """python -m module args…, against this server's settings and database."""
         subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "python"), "manage.py", *args],
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", module, *args],
             cwd=ROOT,
             env=self.env,
             check=True,
@@ -161,15 +169,8 @@ class Edge:
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.base}/healthz", timeout=2).status == 200:
-                    return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
+        if _answers_healthz(self.base, self.process, seconds=20, pause=0.1):
+            return self
         raise RuntimeError(f"nginx did not start:\n{(self.dir / 'nginx.log').read_text()}")
 
     def __exit__(self, *exc):
@@ -445,11 +446,11 @@ def main():
 
             log("filling the database to benchmark scale…")
             started = time.monotonic()
-            server.manage("fill_benchmark_data")
+            server.run_module("bench.fill_benchmark_data")
             fill_seconds = time.monotonic() - started
         with Server(workdir, workers=2) as server:
             report.append(
-                f"Scale: `manage.py fill_benchmark_data` added 10,000 tools, 60,000 takes, "
+                f"Scale: `python -m bench.fill_benchmark_data` added 10,000 tools, 60,000 takes, "
                 f"5,000 comparisons and 1,000,000 votes in {fill_seconds:.0f} s."
             )
             report.append("")

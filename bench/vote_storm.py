@@ -25,7 +25,7 @@ SEED_TOOLS = [
 
 class Reader:
     """One browser: its own cookies, its own visitor id (votes need no CSRF token:
-    shiporskip/cross_origin.py)."""
+    shiporskip/lib/cross_origin.py)."""
 
     def __init__(self, base_url):
         parts = urlsplit(base_url)

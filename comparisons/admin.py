@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from comparisons.models import Comparison, pair_slug
+from shiporskip.lib.admin_conflicts import SaveConflictMixin
+from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
-from verdicts.admin_conflicts import SaveConflictMixin
-from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
 
 
 @admin.register(Comparison)

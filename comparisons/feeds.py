@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from comparisons.models import Comparison
-from shiporskip.jinja2 import absolute_url
+from shiporskip.lib.urls import absolute_url
 from verdicts.models import Take
 from verdicts.structured_data import plain_text
 
@@ -36,7 +36,7 @@ class NewComparisonsFeed(Feed):
     author_name = settings.SITE_NAME
 
     def link(self):
-        return absolute_url(reverse("comparisons:home"))
+        return absolute_url(reverse("pages:home"))
 
     def feed_url(self):
         return absolute_url(reverse("comparisons:feed"))

@@ -9,9 +9,10 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
-from shiporskip.text_fields import MarkdownTextField
-from verdicts.markdown import render_markdown
-from verdicts.models import Tool
+from shiporskip.lib.markdown import render_markdown
+from shiporskip.lib.text_fields import MarkdownTextField
+from verdicts.models import Tool, load_panel_counts
+from verdicts.publishing import published_q
 
 PAIR_SEPARATOR = "-vs-"
 # A pair URL is read at most this many ways; a longer chain of "-vs-" is not a pair.
@@ -69,14 +70,12 @@ class ComparisonQuerySet(models.QuerySet):
         return self.filter(Q(tool_a=tool_x, tool_b=tool_y) | Q(tool_a=tool_y, tool_b=tool_x))
 
     def published(self):
+        """Pairs readers see now: the comparison and both its tools are live."""
         now = timezone.now()
         return self.filter(
-            is_published=True,
-            published_at__lte=now,
-            tool_a__is_published=True,
-            tool_a__published_at__lte=now,
-            tool_b__is_published=True,
-            tool_b__published_at__lte=now,
+            published_q(now=now),
+            published_q("tool_a__", now),
+            published_q("tool_b__", now),
         )
 
 
@@ -159,3 +158,8 @@ class Comparison(models.Model):
     @property
     def title(self) -> str:
         return f"{self.tool_a.name} vs {self.tool_b.name}"
+
+
+def load_tool_panels(comparisons) -> None:
+    """Both tools' panel counts on every comparison in the list: one query."""
+    load_panel_counts([tool for c in comparisons for tool in (c.tool_a, c.tool_b)])

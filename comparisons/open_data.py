@@ -4,7 +4,7 @@ payloads (from verdicts.open_data) plus the pairing's own facts."""
 from django.urls import reverse
 
 from comparisons.scorecard import build_scorecard
-from shiporskip.jinja2 import absolute_url
+from shiporskip.lib.urls import absolute_url
 from verdicts.open_data import isoformat_or_none, tool_payload
 
 

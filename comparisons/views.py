@@ -1,28 +1,31 @@
-"""Public pages of comparisons: the home page, the pair picker and the
-side-by-side page (curated or generated on demand) with its JSON."""
+"""Public pages of comparisons: the pair picker and the side-by-side page
+(curated or generated on demand) with its JSON. The home page (pages/) lists
+comparisons and the picker through listed_comparisons() and picker_tools()."""
 
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from comparisons.forms import PairPickerForm
-from comparisons.models import Comparison, on_demand_slug, tools_for_pair_slug
+from comparisons.models import (
+    Comparison,
+    load_tool_panels,
+    on_demand_slug,
+    tools_for_pair_slug,
+)
 from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
 from pagecache.decorators import cached_page
-from shiporskip.methods import allow_methods
-from verdicts.models import Category, Persona, Take, Tool
+from shiporskip.lib.methods import allow_methods
+from verdicts.models import Take, Tool
 from verdicts.open_data import open_data_response
-from verdicts.structured_data import json_ld, software_application, web_site
+from verdicts.structured_data import json_ld, software_application
 
-HOME_TOP_TOOLS = 6
 PICKER_TOOLS = 200
-# The home page lists the newest comparisons; /compare/ lists them all, by pages.
-HOME_LATEST_COMPARISONS = 24
+# /compare/ lists every comparison, by pages.
 COMPARISONS_PER_PAGE = 24
 
 
@@ -87,7 +90,7 @@ def compare_json(request, pair):
     return open_data_response(comparison_payload(comparison))
 
 
-def _picker_tools(request, also=()):
+def picker_tools(request, also=()):
     """The tools a picker offers: the PICKER_TOOLS newest, plus any named in
     `also` (chosen elsewhere), in one query. A select of ten thousand options
     would weigh a megabyte; every other tool is a search away."""
@@ -104,7 +107,7 @@ def _picker_tools(request, also=()):
 def pick(request):
     """The "compare any two tools" form, which redirects to the pair's page, above
     every published comparison, newest first, by pages."""
-    tools = list(_picker_tools(request, also=[request.GET.get("a"), request.GET.get("b")]))
+    tools = list(picker_tools(request, also=[request.GET.get("a"), request.GET.get("b")]))
     form = PairPickerForm(request.GET, tools)
     given = [name for name in ("a", "b") if request.GET.get(name)]
     if len(given) < 2 and all(request.GET[name] in form.by_slug for name in given):
@@ -126,58 +129,18 @@ def pick(request):
     return redirect("comparisons:compare", on_demand_slug(first.slug, second.slug))
 
 
-def _listed_comparisons(request):
+def listed_comparisons(request):
+    """Comparisons the request may see, newest first, with both tools' categories."""
     return Comparison.objects.visible_to(request.user).select_related(
         "tool_a__category", "tool_b__category"
     )
 
 
-def _panels_of(comparisons) -> dict:
-    """The panel of every tool in the comparisons, by tool pk: one query."""
-    tool_ids = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
-    return {
-        tool.pk: tool.panel
-        for tool in Tool.objects.filter(pk__in=tool_ids).with_panel_counts().only("pk")
-    }
-
-
 def _all_comparisons(request) -> dict:
     """One page of every comparison with its tools' panels: three queries."""
     # get_page() forgives a bad or too-large ?page=: readers land on a real page.
-    page = Paginator(_listed_comparisons(request), COMPARISONS_PER_PAGE).get_page(
+    page = Paginator(listed_comparisons(request), COMPARISONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return {"page": page, "panels": _panels_of(page.object_list)}
-
-
-def home_sections(request) -> dict:
-    """Top tools, the panel, categories and the picker's tools: four queries."""
-    now = timezone.now()
-    published = Q(tools__is_published=True, tools__published_at__lte=now)
-    return {
-        "top_tools": list(
-            Tool.objects.published()
-            .by_panel_ship_percent()
-            .select_related("category")[:HOME_TOP_TOOLS]
-        ),
-        "personas": list(Persona.objects.all()),
-        "categories": list(
-            Category.objects.annotate(tool_count=Count("tools", filter=published))
-            .filter(tool_count__gt=0)
-            .order_by("name")  # GROUP BY queries ignore Meta.ordering
-        ),
-        "picker": PairPickerForm(None, list(_picker_tools(request))),
-    }
-
-
-@cached_page(uses_votes=False)
-@allow_methods("GET", "HEAD")
-def home(request):
-    comparisons = list(_listed_comparisons(request)[:HOME_LATEST_COMPARISONS])
-    context = {
-        "comparisons": comparisons,
-        "panels": _panels_of(comparisons),
-        "structured_data": json_ld(web_site()),
-        **home_sections(request),
-    }
-    return render(request, "comparisons/home.html", context)
+    load_tool_panels(page.object_list)
+    return {"page": page}

@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from comparisons.models import Comparison
+from comparisons.models import Comparison, load_tool_panels
 from newsletter.models import Delivery, Issue, Subscriber
 from verdicts.models import Take, Tool
 
@@ -87,7 +87,7 @@ def compose(since: datetime, until: datetime) -> Digest:
     """Everything new in (since, until], in five queries."""
     follows_issue_pk = _newest_issue_pk()
     comparisons = _new_comparisons(since, until)
-    _attach_counted_tools(comparisons)
+    load_tool_panels(comparisons)
     in_comparisons = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
     changed = _changed_tools(since, until, exclude=in_comparisons)
     return Digest(
@@ -117,17 +117,6 @@ def _new_comparisons(since, until) -> list[Comparison]:
         .select_related("tool_a", "tool_b")
         .order_by("-published_at", "-pk")
     )
-
-
-def _attach_counted_tools(comparisons: list[Comparison]) -> None:
-    """Swap in tools annotated with panel counts: one query for every panel."""
-    ids = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
-    if not ids:
-        return
-    tools = {tool.pk: tool for tool in Tool.objects.filter(pk__in=ids).with_panel_counts()}
-    for comparison in comparisons:
-        comparison.tool_a = tools[comparison.tool_a_id]
-        comparison.tool_b = tools[comparison.tool_b_id]
 
 
 def _changed_tools(since, until, exclude: set[int]) -> list[ChangedTool]:

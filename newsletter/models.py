@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from newsletter import tokens
 from newsletter.addresses import validate_public_domain
-from shiporskip.text_fields import OneLineCharField
+from shiporskip.lib.text_fields import OneLineCharField
 
 
 class SubscriberQuerySet(models.QuerySet):

@@ -7,8 +7,8 @@ from newsletter import tokens
 from newsletter.forms import SubscribeForm
 from newsletter.signup import sign_up
 from shiporskip import ratelimit
-from shiporskip.cross_origin import cross_origin_protected
-from shiporskip.methods import allow_methods
+from shiporskip.lib.cross_origin import cross_origin_protected
+from shiporskip.lib.methods import allow_methods
 
 
 @allow_methods("GET", "HEAD", "POST")  # outermost: it sees the view is csrf_exempt

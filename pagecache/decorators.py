@@ -30,7 +30,7 @@ from django.views.decorators.gzip import gzip_page
 
 from pagecache.cache_control import mark_private, mark_public
 from pagecache.models import Versions, current_versions
-from shiporskip.cross_origin import leave_csrf_cookie_alone
+from shiporskip.lib.cross_origin import leave_csrf_cookie_alone
 
 # Per-response headers a stored page never replays: the lower stack and the
 # servers in front add their own.

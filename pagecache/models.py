@@ -103,18 +103,18 @@ def current_versions() -> Versions:
 
 
 def next_publication_at(now: datetime | None = None) -> datetime | None:
-    """The earliest published_at after now of a published tool or comparison (a
-    comparison may wait for its tools too: any of these moments can change a page)."""
-    from comparisons.models import Comparison
-    from verdicts.models import Tool
+    """The earliest published_at after now of a row scheduled to go live, among the
+    models the apps registered (pagecache.invalidation.retire_pages_when_published;
+    a comparison may wait for its tools too: any of these moments can change a page)."""
+    from pagecache.invalidation import scheduled_publications
 
     now = now or timezone.now()
     moments = [
-        model.objects.filter(is_published=True, published_at__gt=now)
+        model.objects.filter(scheduled(now))
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
-        for model in (Tool, Comparison)
+        for model, scheduled in scheduled_publications()
     ]
     return min((moment for moment in moments if moment is not None), default=None)
 

@@ -5,14 +5,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment, select_autoescape
 
+from shiporskip.lib.urls import absolute_url
+
 
 def url(viewname, *args, **kwargs):
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
-
-
-def absolute_url(path: str) -> str:
-    """A link that works outside the site: emails, feeds, canonical tags."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def environment(**options):

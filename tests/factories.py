@@ -65,12 +65,8 @@ def make_editor(email=None, password="a long editor password 42"):
     from django.apps import apps
     from django.contrib.auth.models import Group, User
 
-    from verdicts.editors import (
-        EDITOR_NEWSLETTER_PERMISSIONS,
-        EDITOR_PERMISSIONS,
-        EDITORS_GROUP,
-        grant_editor_permissions,
-    )
+    from newsletter.editors import EDITOR_NEWSLETTER_PERMISSIONS
+    from verdicts.editors import EDITOR_PERMISSIONS, EDITORS_GROUP, grant_editor_permissions
 
     if not Group.objects.filter(name=EDITORS_GROUP).exists():
         # A transactional test's flush removed what the data migrations made; the

@@ -7,12 +7,12 @@ from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 
+from shiporskip.lib.admin_conflicts import SaveConflictMixin
+from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
-from verdicts.admin_conflicts import SaveConflictMixin
-from verdicts.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.models import Category, CommunityVote, Persona, Take, Tool
 from verdicts.slugs import slug_from_name
-from verdicts.verdict import PanelTally
+from verdicts.vocabulary import Verdict
 
 admin.site.site_header = "Ship or Skip — verdict desk"
 admin.site.site_title = "Ship or Skip verdict desk"
@@ -135,12 +135,7 @@ class PanelVerdictFilter(admin.SimpleListFilter):
     parameter_name = "verdict"
 
     def lookups(self, request, model_admin):
-        return [
-            ("ship", PanelTally.SHIP),
-            ("skip", PanelTally.SKIP),
-            ("split", PanelTally.SPLIT),
-            ("none", PanelTally.NONE),
-        ]
+        return Verdict.choices
 
     def queryset(self, request, queryset):
         if self.value() in {key for key, _ in self.lookup_choices}:
@@ -192,7 +187,7 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
 
     @admin.display(description="Panel verdict")
     def panel_verdict(self, tool):
-        return tool.panel.verdict
+        return tool.panel.verdict.label
 
     @admin.display(description="Panel ship")
     def panel_ship(self, tool):
@@ -208,7 +203,7 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
 
     @admin.display(description="Panel")
     def panel_summary(self, tool):
-        return tool.panel.summary if tool.pk else PanelTally.NONE
+        return tool.panel.summary if tool.pk else Verdict.NONE.label
 
     @admin.display(description="Community vote")
     def community_summary(self, tool):

@@ -10,10 +10,16 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from verdicts.verdict import PanelTally
+from verdicts.vocabulary import Verdict
 
 CHAR_WIDTH = 6.5
 PADDING = 9
-COLOURS = {"ship": "#0b6b35", "skip": "#a3261a", "split": "#7a5200", "none": "#555b66"}
+COLOURS = {
+    Verdict.SHIP: "#0b6b35",
+    Verdict.SKIP: "#a3261a",
+    Verdict.SPLIT: "#7a5200",
+    Verdict.NONE: "#555b66",
+}
 LABEL_COLOUR = "#1b1d21"
 
 
@@ -23,18 +29,20 @@ def text_width(text: str) -> int:
 
 @dataclass(frozen=True)
 class Badge:
+    """What a tool's badge says (label and message) and its colours and widths in px."""
+
     tool_name: str
     panel: PanelTally
 
     @property
-    def label(self) -> str:
-        return settings.SITE_NAME
-
-    @property
     def message(self) -> str:
         if not self.panel.total:
-            return self.panel.NONE
-        return f"{self.panel.verdict} · {self.panel.ship_percent}% ship"
+            return self.panel.verdict.label
+        return f"{self.panel.verdict.label} · {self.panel.ship_percent}% ship"
+
+    @property
+    def label(self) -> str:
+        return settings.SITE_NAME
 
     @property
     def description(self) -> str:
@@ -43,7 +51,7 @@ class Badge:
 
     @property
     def colour(self) -> str:
-        return COLOURS[self.panel.verdict_key]
+        return COLOURS[self.panel.verdict]
 
     @property
     def label_colour(self) -> str:

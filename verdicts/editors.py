@@ -1,7 +1,9 @@
 """The Editors group: staff who publish verdicts through the admin.
 
 Data migrations call grant_editor_permissions() so the group is right on a fresh
-database; a later app (the newsletter) grants its own permissions the same way:
+database; a later app (the newsletter) grants its own permissions the same way.
+Each migration writes out the list it grants rather than importing one of these
+lists, which can still change after the migration has run:
 
     def grant(apps, schema_editor):
         grant_editor_permissions(apps, ["newsletter.view_subscriber"], schema_editor)
@@ -26,14 +28,6 @@ EDITOR_PERMISSIONS = [
         for action in ("add", "change", "delete", "view")
     ],
     "verdicts.view_communityvote",
-]
-
-
-# Granted by the newsletter's own migration, once its models exist.
-EDITOR_NEWSLETTER_PERMISSIONS = [
-    "newsletter.view_issue",
-    "newsletter.view_delivery",
-    "newsletter.view_subscriber",
 ]
 
 

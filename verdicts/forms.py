@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.http import urlencode
 
-from verdicts.models import Tool
-from verdicts.ranking import PANEL_ORDER, VERDICT_KEYS
+from verdicts.models import Tool, Verdict
+from verdicts.ranking import PANEL_ORDER
 
 SORTS = {
     "ship": "Panel ship %",
@@ -19,7 +19,7 @@ class ToolListForm(forms.Form):
     sort = forms.ChoiceField(label="Sort by", choices=SORTS.items(), required=False)
     category = forms.ChoiceField(label="Category", required=False)
     tier = forms.ChoiceField(label="Entry tier", choices=Tool.EntryTier.choices, required=False)
-    verdict = forms.ChoiceField(label="Panel verdict", choices=VERDICT_KEYS.items(), required=False)
+    verdict = forms.ChoiceField(label="Panel verdict", choices=Verdict.choices, required=False)
     page = forms.IntegerField(label="Page", min_value=1, max_value=100_000, required=False)
 
     def __init__(self, data, categories, *, with_category=True):
@@ -42,7 +42,7 @@ class ToolListForm(forms.Form):
         if data.get("tier"):
             tools = tools.filter(entry_tier=data["tier"])
         if data.get("verdict"):
-            tools = tools.filter(panel_verdict=data["verdict"])
+            tools = tools.with_panel_verdict(data["verdict"])
         sort = data.get("sort") or "ship"
         if sort == "newest":
             return tools.order_by("-published_at", "name_sort_key", "pk")

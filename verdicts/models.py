@@ -10,24 +10,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from shiporskip.text_fields import (
+from shiporskip.lib.markdown import render_markdown
+from shiporskip.lib.text_fields import (
     MarkdownTextField,
     OneLineCharField,
     OneLineSlugField,
     OneLineTextField,
 )
-from verdicts import ranking
-from verdicts.markdown import render_markdown
+from verdicts import publishing, ranking
 from verdicts.signals import tally_recounted, vote_cast
 from verdicts.slugs import slug_from_name
 from verdicts.verdict import CommunityTally, PanelScores, PanelTally
 
-
-class Call(models.TextChoices):
-    """A ship/skip call, by a reviewer or a reader."""
-
-    SHIP = "ship", "Ship"
-    SKIP = "skip", "Skip"
+# Re-exported: callers reach the vocabulary where they reach the models.
+from verdicts.vocabulary import Call, Verdict
 
 
 class Category(models.Model):
@@ -51,9 +47,25 @@ class Category(models.Model):
         return reverse("verdicts:category", args=[self.slug])
 
 
+class PanelNotLoaded(Exception):
+    """Tool.panel was read on a tool fetched without its panel counts or takes.
+
+    Deliberately not an AttributeError: Jinja2 would render that as empty.
+    """
+
+    def __init__(self, tool):
+        super().__init__(
+            f"Tool.panel of {tool.name!r} needs the panel counts: fetch tools with "
+            "Tool.objects.with_panel_counts() (or with_panel_ranking()), prefetch their "
+            "takes (with_page_relations()), or call load_panel_counts(tools) on tools "
+            "reached through a relation."
+        )
+
+
 class ToolQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True, published_at__lte=timezone.now())
+        """Tools readers see now (verdicts/publishing.py)."""
+        return self.filter(publishing.published_q())
 
     def visible_to(self, user):
         """Readers see published tools; staff also preview drafts on the site."""
@@ -77,7 +89,7 @@ class ToolQuerySet(models.QuerySet):
         """Panel counts plus the panel ship % and verdict key, computed in SQL."""
         return self.with_panel_counts().annotate(
             panel_ship_percent=ranking.panel_ship_percent(),
-            panel_verdict=ranking.panel_verdict_key(),
+            panel_verdict_key=ranking.panel_verdict_key(),
             name_sort_key=ranking.NameSortKey("name"),
         )
 
@@ -85,12 +97,14 @@ class ToolQuerySet(models.QuerySet):
         """Highest panel ship % first, tools without takes last, then by name."""
         return self.with_panel_ranking().order_by(*ranking.PANEL_ORDER)
 
-    def with_panel_verdict(self, verdict_key: str):
-        """Tools whose PanelTally.verdict_key is verdict_key, decided in SQL by the
-        same expression the tool lists filter with (verdicts/ranking.py)."""
+    def with_panel_verdict(self, verdict: "Verdict | str"):
+        """Tools whose PanelTally.verdict is verdict (a Verdict or its key), decided in
+        SQL by the same expression the tool lists filter with (verdicts/ranking.py)."""
+        if "panel_verdict_key" in self.query.annotations:
+            return self.filter(panel_verdict_key=verdict)
         counted = self if "panel_ship" in self.query.annotations else self.with_panel_counts()
         return counted.alias(panel_verdict_key=ranking.panel_verdict_key()).filter(
-            panel_verdict_key=verdict_key
+            panel_verdict_key=verdict
         )
 
 
@@ -153,15 +167,25 @@ class Tool(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.is_published and self.published_at <= timezone.now()
+        """ToolQuerySet.published() for this one tool."""
+        return publishing.is_live(self.is_published, self.published_at)
 
     @cached_property
     def panel(self) -> PanelTally:
-        """From annotations when the queryset has them, else from prefetched takes."""
+        """The panel from data fetched with the tool, never from a query of its own.
+
+        The panel_ship / panel_skip counts come from ToolQuerySet.with_panel_counts()
+        or, for tools reached through a relation, load_panel_counts(). A page that
+        already prefetched the takes (with_page_relations()) counts those instead.
+        Raises PanelNotLoaded otherwise, so a list that forgot them fails in tests
+        rather than costing one query per tool.
+        """
         if hasattr(self, "panel_ship"):
             return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
-        calls = [take.call for take in self.takes.all()]
-        return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+        if "takes" in getattr(self, "_prefetched_objects_cache", {}):
+            calls = [take.call for take in self.takes.all()]
+            return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
+        raise PanelNotLoaded(self)
 
     @cached_property
     def takes_updated_at(self) -> datetime | None:
@@ -178,6 +202,25 @@ class Tool(models.Model):
     @cached_property
     def community(self) -> CommunityTally:
         return CommunityTally(ship=self.community_ship_votes, skip=self.community_skip_votes)
+
+
+def load_panel_counts(tools) -> None:
+    """Give tools reached through a relation (a comparison's tool_a, …) their
+    panel_ship / panel_skip counts, as with_panel_counts() would: one query for all.
+
+    Tools that already carry the counts are left alone; no query when none lacks them.
+    """
+    missing = [tool for tool in tools if not hasattr(tool, "panel_ship")]
+    if not missing:
+        return
+    counts = {
+        pk: (ship, skip)
+        for pk, ship, skip in Tool.objects.filter(pk__in={tool.pk for tool in missing})
+        .with_panel_counts()
+        .values_list("pk", "panel_ship", "panel_skip")
+    }
+    for tool in missing:
+        tool.panel_ship, tool.panel_skip = counts[tool.pk]
 
 
 class Persona(models.Model):

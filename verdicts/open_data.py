@@ -8,7 +8,7 @@ the page, which reads the same PanelTally, CommunityTally and PanelScores.
 from django.http import JsonResponse
 from django.urls import reverse
 
-from shiporskip.jinja2 import absolute_url
+from shiporskip.lib.urls import absolute_url
 
 
 def _persona(persona) -> dict:
@@ -55,8 +55,8 @@ def tool_payload(tool) -> dict:
             "read": tool.pricing or None,
         },
         "panel": {
-            "verdict": panel.verdict,
-            "verdict_key": panel.verdict_key,
+            "verdict": panel.verdict.label,
+            "verdict_key": panel.verdict.value,
             "ship": panel.ship,
             "skip": panel.skip,
             "total": panel.total,

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 
 from pagecache.decorators import cached_page
-from shiporskip.methods import allow_methods
+from shiporskip.lib.methods import allow_methods
 from verdicts.badges import Badge
 from verdicts.models import Tool
 from verdicts.open_data import open_data_response, tool_payload

@@ -7,7 +7,7 @@ tests/verdicts/test_panel_ranking.py pins that the two always agree.
 
 from django.db.models import Case, CharField, F, Func, IntegerField, Q, Value, When
 
-from verdicts.verdict import PanelTally
+from verdicts.vocabulary import Verdict
 
 
 def panel_ship_percent():
@@ -28,25 +28,18 @@ def panel_ship_percent():
 
 
 def panel_verdict_key():
-    """PanelTally.verdict_key: ship, skip, split or none."""
+    """PanelTally.verdict as its key (a Verdict value: ship, skip, split or none)."""
     return Case(
-        When(panel_ship__gt=F("panel_skip"), then=Value("ship")),
-        When(panel_ship__lt=F("panel_skip"), then=Value("skip")),
-        When(panel_ship__gt=0, then=Value("split")),
-        default=Value("none"),
+        When(panel_ship__gt=F("panel_skip"), then=Value(Verdict.SHIP.value)),
+        When(panel_ship__lt=F("panel_skip"), then=Value(Verdict.SKIP.value)),
+        When(panel_ship__gt=0, then=Value(Verdict.SPLIT.value)),
+        default=Value(Verdict.NONE.value),
         output_field=CharField(),
     )
 
 
 # Highest panel ship % first, tools without takes last, then by name.
 PANEL_ORDER = (F("panel_ship_percent").desc(nulls_last=True), "name_sort_key", "pk")
-
-VERDICT_KEYS = {
-    "ship": PanelTally.SHIP,
-    "skip": PanelTally.SKIP,
-    "split": PanelTally.SPLIT,
-    "none": PanelTally.NONE,
-}
 
 
 class NameSortKey(Func):

@@ -8,20 +8,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from pagecache.decorators import cached_page
 from shiporskip import ratelimit
-from shiporskip.cross_origin import cross_origin_protected
-from shiporskip.methods import allow_methods
+from shiporskip.lib.cross_origin import cross_origin_protected
+from shiporskip.lib.http import wants_json
+from shiporskip.lib.methods import allow_methods
 from verdicts.models import Call, CommunityVote, Tool
 from verdicts.visitors import new_visitor_key, remember_visitor, visitor_key
 
 MAX_BOOKMARKS = 100
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _vote_refused(request, status: int, message: str, tool: Tool | None = None):
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": message}, status=status)
     return render(
         request, "verdicts/vote_refused.html", {"message": message, "tool": tool}, status=status
@@ -49,7 +46,7 @@ def vote(request, slug):
     known_key = visitor_key(request)
     key = known_key or new_visitor_key()
     tally = CommunityVote.objects.cast(tool, key, call)
-    if _wants_json(request):
+    if wants_json(request):
         response = JsonResponse(
             {"tool": tool.slug, "your_vote": call, "community": tally.as_dict()}
         )

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.html import strip_tags
 from markupsafe import Markup
 
-from shiporskip.jinja2 import absolute_url
+from shiporskip.lib.urls import absolute_url
 
 CONTEXT = "https://schema.org"
 # JSON allows these escapes; in HTML they keep "</script>" and entities inert.

@@ -7,6 +7,8 @@ these two small value objects, so a number can never differ between them.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from verdicts.vocabulary import Verdict
+
 
 def _percent(part: int, whole: int) -> int:
     # Round half up (87.5 -> 88): Python's round() would give banker's rounding.
@@ -14,16 +16,11 @@ def _percent(part: int, whole: int) -> int:
 
 
 @dataclass(frozen=True)
-class PanelTally:
-    """The reviewer panel on one tool: how many takes say ship and skip."""
+class _ShipSkipCounts:
+    """Ship and skip calls on one tool, and the ship % both tallies report."""
 
     ship: int
     skip: int
-
-    SHIP = "Ship"
-    SKIP = "Skip"
-    SPLIT = "Split"
-    NONE = "No panel yet"
 
     @property
     def total(self) -> int:
@@ -31,23 +28,32 @@ class PanelTally:
 
     @property
     def ship_percent(self) -> int | None:
-        """Ship takes over all takes, rounded; None when nobody has reviewed it."""
+        """Ship calls over all calls, rounded half up; None without a call."""
         return _percent(self.ship, self.total) if self.total else None
 
     @property
-    def verdict(self) -> str:
-        if not self.total:
-            return self.NONE
-        if self.ship > self.skip:
-            return self.SHIP
-        if self.ship < self.skip:
-            return self.SKIP
-        return self.SPLIT
+    def percent_label(self) -> str:
+        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
+
+
+@dataclass(frozen=True)
+class PanelTally(_ShipSkipCounts):
+    """The reviewer panel on one tool: how many takes say ship and skip."""
 
     @property
-    def verdict_key(self) -> str:
-        """A stable lowercase key for styling and filtering: ship, skip, split, none."""
-        return {self.SHIP: "ship", self.SKIP: "skip", self.SPLIT: "split"}.get(self.verdict, "none")
+    def verdict(self) -> Verdict:
+        """More ship than skip takes is Ship, fewer is Skip, as many is Split.
+
+        Pages show verdict.label ("Ship", "No panel yet"); styling, filters and
+        JSON's verdict_key use its value ("ship", "none").
+        """
+        if not self.total:
+            return Verdict.NONE
+        if self.ship > self.skip:
+            return Verdict.SHIP
+        if self.ship < self.skip:
+            return Verdict.SKIP
+        return Verdict.SPLIT
 
     @property
     def counts_label(self) -> str:
@@ -57,34 +63,15 @@ class PanelTally:
     def summary(self) -> str:
         """The decision-table line, e.g. "Ship · 3 ship / 1 skip"."""
         if not self.total:
-            return self.NONE
-        return f"{self.verdict} · {self.counts_label}"
-
-    @property
-    def percent_label(self) -> str:
-        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
+            return Verdict.NONE.label
+        return f"{self.verdict.label} · {self.counts_label}"
 
 
 @dataclass(frozen=True)
-class CommunityTally:
+class CommunityTally(_ShipSkipCounts):
     """Readers' ship/skip votes on one tool."""
 
-    ship: int
-    skip: int
-
     NONE = "No community votes yet"
-
-    @property
-    def total(self) -> int:
-        return self.ship + self.skip
-
-    @property
-    def ship_percent(self) -> int | None:
-        return _percent(self.ship, self.total) if self.total else None
-
-    @property
-    def percent_label(self) -> str:
-        return "—" if self.ship_percent is None else f"{self.ship_percent}%"
 
     def as_dict(self) -> dict:
         return {

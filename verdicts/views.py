@@ -2,35 +2,23 @@
 reviewers and search. Open-data endpoints live in verdicts/open_data_views.py,
 readers' actions (votes, bookmarks) in verdicts/reader_views.py."""
 
-from dataclasses import dataclass
-
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from comparisons.models import Comparison, on_demand_slug
 from pagecache.decorators import cached_page
-from shiporskip.methods import allow_methods
+from shiporskip.lib.methods import allow_methods
 from verdicts.forms import ToolListForm
 from verdicts.models import Call, Category, Persona, Take, Tool
 from verdicts.search import parse_query, search_tools
 from verdicts.structured_data import json_ld, software_application
+from verdicts.tool_page_sections import tool_page_sections
 
-ALTERNATIVES = 6
 TOOLS_PER_PAGE = 30
 VERDICTS_PER_PAGE = 40
 SUGGESTED_TOOLS = 6
-
-
-@dataclass(frozen=True)
-class Alternative:
-    """A tool from the same category and where comparing with it leads."""
-
-    tool: Tool
-    compare_url: str
-    is_curated: bool
 
 
 def _tool_for_page(request, slug: str) -> Tool:
@@ -38,45 +26,19 @@ def _tool_for_page(request, slug: str) -> Tool:
     return get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
 
 
-def _alternatives(request, tool: Tool, comparisons: list[Comparison]) -> list[Alternative]:
-    """The best-rated tools of the same category, each linked to its curated
-    comparison with this tool where one exists, else to the on-demand pair: one query."""
-    curated = {c.tool_b_id if c.tool_a_id == tool.pk else c.tool_a_id: c for c in comparisons}
-    others = (
-        Tool.objects.visible_to(request.user)
-        .filter(category_id=tool.category_id)
-        .exclude(pk=tool.pk)
-        .by_panel_ship_percent()
-        .only("name", "slug", "tagline")[:ALTERNATIVES]
-    )
-    return [
-        Alternative(other, curated[other.pk].get_absolute_url(), True)
-        if other.pk in curated
-        else Alternative(
-            other,
-            reverse("comparisons:compare", args=[on_demand_slug(tool.slug, other.slug)]),
-            False,
-        )
-        for other in others
-    ]
-
-
 @cached_page
 @allow_methods("GET", "HEAD")
 def tool_page(request, slug):
     tool = _tool_for_page(request, slug)
-    comparisons = list(
-        Comparison.objects.visible_to(request.user)
-        .filter(Q(tool_a=tool) | Q(tool_b=tool))
-        .select_related("tool_a", "tool_b")
-    )
     return render(
         request,
         "verdicts/tool.html",
         {
             "tool": tool,
-            "comparisons": comparisons,
-            "alternatives": _alternatives(request, tool, comparisons),
+            # Comparisons and "compare with" links, from the apps above (comparisons).
+            "comparisons": [],
+            "alternatives": [],
+            **tool_page_sections(request, tool),
             "structured_data": json_ld(software_application(tool)),
             "alternate_json": reverse("verdicts:tool_json", args=[tool.slug]),
         },

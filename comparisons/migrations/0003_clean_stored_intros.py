@@ -1,6 +1,6 @@
 """Repair comparison intros stored before the Markdown rule existed: the source
 and its rendered HTML lose every control character but newline and tab (CR LF
-and CR become LF). A frozen copy of shiporskip/text_rules.py's rule as it was."""
+and CR become LF). A frozen copy of shiporskip/lib/text_rules.py's rule as it was."""
 
 import re
 import unicodedata

@@ -2,11 +2,15 @@
 
 from django.db import migrations
 
-from verdicts.editors import (
-    EDITOR_NEWSLETTER_PERMISSIONS,
-    grant_editor_permissions,
-    revoke_editor_permissions,
-)
+from verdicts.editors import grant_editor_permissions, revoke_editor_permissions
+
+# A copy of newsletter.editors.EDITOR_NEWSLETTER_PERMISSIONS as this migration
+# granted it: a later change to that list needs a migration of its own.
+EDITOR_NEWSLETTER_PERMISSIONS = [
+    "newsletter.view_issue",
+    "newsletter.view_delivery",
+    "newsletter.view_subscriber",
+]
 
 
 def grant(apps, schema_editor):

@@ -1,7 +1,7 @@
 """Repair issue subjects stored before the one-line rule existed (a tool name
 with CR LF made one): each control, line-break or invisible formatting
 character becomes a space, runs of spaces collapse, ends are stripped. A frozen
-copy of shiporskip/text_rules.py's rule as it was."""
+copy of shiporskip/lib/text_rules.py's rule as it was."""
 
 import re
 import unicodedata

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "comparisons",
     "newsletter",
     "pagecache",
+    "pages",
 ]
 
 MIDDLEWARE = [

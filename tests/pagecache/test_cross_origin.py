@@ -6,7 +6,7 @@ from django.test import Client
 
 from newsletter import tokens
 from newsletter.models import Subscriber
-from shiporskip.cross_origin import REFUSED
+from shiporskip.lib.cross_origin import REFUSED
 from tests.factories import make_subscriber
 from tests.html import text_of
 from verdicts.models import CommunityVote

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comparisons.models import Comparison
-from shiporskip.text_fields import OneLineMixin
-from shiporskip.text_rules import first_unwanted
+from shiporskip.lib.text_fields import OneLineMixin
+from shiporskip.lib.text_rules import first_unwanted
 from tests.admin_forms import admin_form
 from tests.factories import make_editor
 from verdicts.models import Category, Persona, Take, Tool

@@ -95,13 +95,13 @@ def test_other_methods_answer_405_with_allow(seeded, route):
         if method != "HEAD":
             text = response.content.decode()
             assert response["Content-Type"] == "text/plain; charset=utf-8"
-            assert "Method not allowed here" in text
+            assert f"{method} is not allowed here" in text
             assert ", ".join(takes) in text
 
 
 @pytest.mark.django_db
 def test_a_post_only_url_checks_the_method_then_where_the_post_comes_from(seeded):
-    # Readers' forms carry no token: a cross-site post is refused (shiporskip/cross_origin.py)
+    # Readers' forms carry no token: a cross-site post is refused (shiporskip/lib/cross_origin.py)
     # after the method check, and the same post from our own pages counts.
     cross_site = {"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"}
     response = _reader().post("/tools/smolvm/vote/", {"verdict": "ship"}, headers=cross_site)
@@ -110,3 +110,13 @@ def test_a_post_only_url_checks_the_method_then_where_the_post_comes_from(seeded
     same_origin = {"Sec-Fetch-Site": "same-origin"}
     response = _reader().post("/tools/smolvm/vote/", {"verdict": "ship"}, headers=same_origin)
     assert response.status_code == 303
+
+
+@pytest.mark.django_db
+def test_a_post_only_url_still_checks_csrf_after_the_method(seeded):
+    # Readers' votes carry no token (Fetch Metadata protects them); the admin's
+    # Markdown preview is the POST-only URL that keeps Django's token CSRF.
+    response = _reader().post("/admin/markdown-preview/", {"text": "*hi*"})
+    assert response.status_code == 403
+    assert "Your form expired or came from another site" in response.content.decode()
+    assert _reader().put("/admin/markdown-preview/").status_code == 405

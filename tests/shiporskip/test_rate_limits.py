@@ -92,7 +92,7 @@ def test_a_url_flood_does_not_reset_the_confirmation_email_limit(client, smtp_se
 
 
 def _post_vote(reader):
-    # Readers' forms carry no token (shiporskip/cross_origin.py).
+    # Readers' forms carry no token (shiporskip/lib/cross_origin.py).
     body = urlencode({"verdict": "ship"})
     status, _ = reader.request("POST", "/tools/smolvm/vote/", body)
     return status

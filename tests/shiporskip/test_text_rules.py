@@ -1,8 +1,8 @@
-"""shiporskip/text_rules.py: which characters one-line and Markdown text may hold."""
+"""shiporskip/lib/text_rules.py: which characters one-line and Markdown text may hold."""
 
 import pytest
 
-from shiporskip.text_rules import clean_markdown, clean_one_line, first_unwanted, one_line_error
+from shiporskip.lib.text_rules import clean_markdown, clean_one_line, first_unwanted, one_line_error
 
 UNWANTED = {
     "\x00": "a control character (U+0000)",

@@ -8,12 +8,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from verdicts.editors import (
-    EDITOR_NEWSLETTER_PERMISSIONS,
-    EDITOR_PERMISSIONS,
-    EDITORS_GROUP,
-    grant_editor_permissions,
-)
+from newsletter.editors import EDITOR_NEWSLETTER_PERMISSIONS
+from verdicts.editors import EDITOR_PERMISSIONS, EDITORS_GROUP, grant_editor_permissions
 
 PASSWORD = "a long editor password 42"
 

@@ -13,10 +13,10 @@ import pytest
 from django.test import Client
 
 from comparisons.models import Comparison
+from shiporskip.lib.markdown import ALLOWED_TAGS
 from tests.admin_forms import submit
 from tests.factories import make_category, make_comparison, make_editor, make_persona, make_take
 from tests.factories import make_tool as make_benign_tool
-from verdicts.markdown import ALLOWED_TAGS
 from verdicts.models import Tool
 
 B64_SCRIPT = "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import make_category, make_persona, make_take, make_tool
-from verdicts.models import Call, Take, Tool
+from verdicts.models import Call, Take, Tool, Verdict
 from verdicts.verdict import PanelTally
 
 COUNTS = [(ship, skip) for ship in range(9) for skip in range(9)]
@@ -30,7 +30,7 @@ def test_it_computes_the_ship_percent_and_verdict_like_panel_tally(every_panel):
     for tool in Tool.objects.with_panel_ranking():
         tally = PanelTally(ship=tool.panel_ship, skip=tool.panel_skip)
         assert tool.panel_ship_percent == tally.ship_percent, tool.name
-        assert tool.panel_verdict == tally.verdict_key, tool.name
+        assert tool.panel_verdict_key == tally.verdict, tool.name
 
 
 @pytest.mark.django_db
@@ -65,7 +65,8 @@ def test_half_up_rounding_decides_ties_where_truncation_would_not():
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", ["ship", "skip", "split", "none"])
 def test_filtering_by_verdict_in_sql_matches_panel_tally(every_panel, key):
-    found = {tool.name for tool in Tool.objects.with_panel_ranking().filter(panel_verdict=key)}
-    expected = {f"t{s}-{k}" for s, k in COUNTS if PanelTally(s, k).verdict_key == key}
+    assert key in Verdict.values
+    found = {tool.name for tool in Tool.objects.with_panel_ranking().with_panel_verdict(key)}
+    expected = {f"t{s}-{k}" for s, k in COUNTS if PanelTally(s, k).verdict == key}
     assert found == expected
     assert expected

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 
 from comparisons.models import Comparison
+from shiporskip.lib.markdown import render_markdown
 from tests.seed_pages import PERSONAS, seed_pages
-from verdicts.markdown import render_markdown
 from verdicts.models import Call, Category, Persona, Take, Tool
 
 SEEDS = seed_pages()

@@ -1,4 +1,5 @@
 from verdicts.verdict import CommunityTally, PanelTally
+from verdicts.vocabulary import Verdict
 
 
 def test_it_computes_the_ship_percent_as_ship_takes_over_all_takes():
@@ -15,19 +16,21 @@ def test_it_rounds_half_up():
 
 
 def test_it_calls_ship_skip_and_split():
-    assert PanelTally(ship=3, skip=1).verdict == "Ship"
-    assert PanelTally(ship=1, skip=3).verdict == "Skip"
-    assert PanelTally(ship=2, skip=2).verdict == "Split"
+    assert PanelTally(ship=3, skip=1).verdict == Verdict.SHIP
+    assert PanelTally(ship=1, skip=3).verdict == Verdict.SKIP
+    assert PanelTally(ship=2, skip=2).verdict == Verdict.SPLIT
+    assert PanelTally(ship=2, skip=2).verdict.label == "Split"
     assert PanelTally(ship=2, skip=2).ship_percent == 50
 
 
 def test_it_says_no_panel_yet_without_takes():
     panel = PanelTally(ship=0, skip=0)
-    assert panel.verdict == "No panel yet"
+    assert panel.verdict == Verdict.NONE
+    assert panel.verdict.label == "No panel yet"
     assert panel.ship_percent is None
     assert panel.percent_label == "—"
     assert panel.summary == "No panel yet"
-    assert panel.verdict_key == "none"
+    assert panel.verdict.value == "none"
 
 
 def test_it_writes_the_decision_table_line():

@@ -5,7 +5,7 @@ formatting) becomes a space, runs of spaces collapse, ends are stripped; in a
 slug the characters are dropped. Markdown fields and their rendered HTML lose
 every control character but newline and tab (CR LF and CR become LF). A unique
 value that would clash with another row's gets the row's id appended, so no row
-is lost. The rules are a frozen copy of shiporskip/text_rules.py as it was.
+is lost. The rules are a frozen copy of shiporskip/lib/text_rules.py as it was.
 """
 
 import re

@@ -19,7 +19,7 @@ from django.http import HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from shiporskip.cross_origin import leave_csrf_cookie_alone
+from shiporskip.lib.cross_origin import leave_csrf_cookie_alone
 
 # Methods CsrfViewMiddleware never checks (RFC 9110's safe methods).
 _SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -54,10 +54,11 @@ def allow_methods(*methods: str, hint: str = ""):
 
 
 def _not_allowed(request, allowed: list[str], hint: str) -> HttpResponseNotAllowed:
-    # The same text for every refused method, so HEAD answers exactly as GET does.
-    text = f"Method not allowed here: this address answers {', '.join(allowed)}."
+    # A refusal is the same for every reader: it never renews a csrftoken cookie.
+    leave_csrf_cookie_alone(request)
+    # HEAD answers exactly as GET would, Content-Length included.
+    method = "GET" if request.method == "HEAD" else request.method
+    text = f"{method} is not allowed here; this address answers {', '.join(allowed)}."
     if hint:
         text = f"{text} {hint}"
-    # A refusal is never a form page: it must not renew a reader's CSRF cookie either.
-    leave_csrf_cookie_alone(request)
     return HttpResponseNotAllowed(allowed, text + "\n", content_type="text/plain; charset=utf-8")

@@ -1,22 +1,33 @@
 """Fill the database to benchmark scale: tools, takes, comparisons and votes.
 
+A script of the benchmark (bench/run.py runs it), not a command of the site:
+`python -m bench.fill_benchmark_data [--tools N] [--votes N] …` with the
+server's DJANGO_SETTINGS_MODULE and database settings in the environment.
+
 Bulk inserts through executemany, batched, so a million votes take a minute or
 two on SQLite instead of an hour of ORM saves. Rows are marked with a slug
 prefix ("bench-") so they can be told apart from editors' data.
 """
 
+import argparse
+import os
 import random
+import sys
 import time
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.utils import timezone
+import django
 
-from comparisons.models import Comparison
-from pagecache.models import bump_version
-from verdicts.markdown import render_markdown
-from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool
-from verdicts.slugs import slug_from_name
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shiporskip.settings.dev")
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402 - after django.setup()
+from django.utils import timezone  # noqa: E402
+
+from comparisons.models import Comparison  # noqa: E402
+from pagecache.models import bump_version  # noqa: E402
+from shiporskip.lib.markdown import render_markdown  # noqa: E402
+from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
+from verdicts.slugs import slug_from_name  # noqa: E402
 
 BATCH = 5000
 WORDS = (
@@ -30,29 +41,44 @@ def _sentence(rng, n=14):
 
 
 def _insert(table, columns, rows):
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
 
 
-class Command(BaseCommand):
-    help = "Add benchmark-scale data: 10,000 tools, 60,000 takes, 1,000,000 votes by default."
+class FillError(Exception):
+    """The database is not ready for (or already has) benchmark data."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--tools", type=int, default=10_000)
-        parser.add_argument("--votes", type=int, default=1_000_000)
-        parser.add_argument("--comparisons", type=int, default=5_000)
-        parser.add_argument("--categories", type=int, default=20)
-        parser.add_argument("--seed", type=int, default=8)
 
-    def handle(self, *args, tools, votes, comparisons, categories, seed, **options):
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Add benchmark-scale data: 10,000 tools, 60,000 takes, 1,000,000 votes."
+    )
+    parser.add_argument("--tools", type=int, default=10_000)
+    parser.add_argument("--votes", type=int, default=1_000_000)
+    parser.add_argument("--comparisons", type=int, default=5_000)
+    parser.add_argument("--categories", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=8)
+    args = parser.parse_args(argv)
+    try:
+        Filler().fill(args.tools, args.votes, args.comparisons, args.categories, args.seed)
+    except FillError as error:
+        print(f"fill_benchmark_data: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+class Filler:
+    """Bulk inserts of each kind of row, in one transaction."""
+
+    def fill(self, tools, votes, comparisons, categories, seed):
         personas = list(Persona.objects.order_by("position"))
         if not personas:
-            raise CommandError("No personas: load the seed fixtures first (manage.py loadseed).")
+            raise FillError("No personas: load the seed fixtures first (manage.py loadseed).")
         if Tool.objects.filter(slug__startswith="bench-").exists():
-            raise CommandError("Benchmark data is already here.")
-        rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
+            raise FillError("Benchmark data is already here.")
+        rng = random.Random(seed)
         started = time.monotonic()
         now = timezone.now()
         with transaction.atomic():
@@ -62,7 +88,7 @@ class Command(BaseCommand):
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
             tallies = self._votes(rng, tool_ids, votes, now)
             bump_version()
-        self.stdout.write(
+        print(
             f"Added {len(tool_ids)} tools, {takes} takes, {pairs} comparisons and "
             f"{sum(a + b for a, b in tallies.values())} votes "
             f"in {time.monotonic() - started:.1f}s."
@@ -146,10 +172,14 @@ class Command(BaseCommand):
         _insert(CommunityVote._meta.db_table, self._vote_columns, rows)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = %s, "  # noqa: S608
+                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = %s, "
                 "community_skip_votes = %s WHERE id = %s",
                 [(ship, skip, tool_id) for tool_id, (ship, skip) in tallies.items()],
             )
         return tallies
 
     _vote_columns = ["tool_id", "call", "visitor_key", "created_at", "updated_at"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -37,18 +37,18 @@ class PageSitemap(SiteUrlSitemap):
 
     def items(self):
         return [
-            "comparisons:home",
+            "pages:home",
             "comparisons:pick",
             "verdicts:tools",
             "verdicts:reviewers",
-            "comparisons:methodology",
+            "pages:methodology",
         ]
 
     def location(self, item):
         return reverse(item)
 
     def lastmod(self, item):
-        if item == "comparisons:methodology":
+        if item == "pages:methodology":
             return METHODOLOGY_REVISED
         if not hasattr(self, "_content_changed"):
             tools = Tool.objects.published().aggregate(

@@ -1,22 +1,69 @@
-"""Site-wide pages that belong to no single tool: the methodology, robots.txt
-and llms.txt (a Markdown map of the site for language models)."""
+"""Site-wide pages, above every app: the home page, the methodology, robots.txt,
+llms.txt (a Markdown map of the site for language models) and the admin's live
+Markdown preview. The sitemap's sections are in pages/sitemaps.py."""
 
 import re
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from comparisons.models import Comparison
+from comparisons.forms import PairPickerForm
+from comparisons.models import Comparison, load_tool_panels
+from comparisons.views import listed_comparisons, picker_tools
 from pagecache.decorators import cached_page
-from shiporskip.jinja2 import absolute_url
-from shiporskip.methods import allow_methods
-from verdicts.models import Persona, Tool
+from shiporskip.lib.markdown import render_markdown
+from shiporskip.lib.methods import allow_methods
+from shiporskip.lib.urls import absolute_url
+from verdicts.models import Category, Persona, Tool
+from verdicts.publishing import published_q
+from verdicts.structured_data import json_ld, web_site
 from verdicts.verdict import PanelTally
+from verdicts.vocabulary import Verdict
+
+HOME_TOP_TOOLS = 6
+# The home page lists the newest comparisons; /compare/ lists them all, by pages.
+HOME_LATEST_COMPARISONS = 24
+# Far beyond any review; refuses to spend a request rendering a pasted novel.
+MAX_PREVIEW_CHARS = 50_000
 
 # Worked examples on the methodology page, computed by the code every page uses.
 METHODOLOGY_EXAMPLES = [PanelTally(7, 1), PanelTally(2, 1), PanelTally(3, 3), PanelTally(1, 3)]
+
+
+def home_sections(request) -> dict:
+    """Top tools, the panel, categories and the picker's tools: four queries."""
+    published = published_q("tools__")
+    return {
+        "top_tools": list(
+            Tool.objects.published()
+            .by_panel_ship_percent()
+            .select_related("category")[:HOME_TOP_TOOLS]
+        ),
+        "personas": list(Persona.objects.all()),
+        "categories": list(
+            Category.objects.annotate(tool_count=Count("tools", filter=published))
+            .filter(tool_count__gt=0)
+            .order_by("name")  # GROUP BY queries ignore Meta.ordering
+        ),
+        "picker": PairPickerForm(None, list(picker_tools(request))),
+    }
+
+
+@cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
+def home(request):
+    comparisons = list(listed_comparisons(request)[:HOME_LATEST_COMPARISONS])
+    load_tool_panels(comparisons)
+    context = {
+        "comparisons": comparisons,
+        "structured_data": json_ld(web_site()),
+        **home_sections(request),
+    }
+    return render(request, "pages/home.html", context)
 
 
 @cached_page(uses_votes=False)
@@ -24,7 +71,7 @@ METHODOLOGY_EXAMPLES = [PanelTally(7, 1), PanelTally(2, 1), PanelTally(3, 3), Pa
 def methodology(request):
     """One query: the personas, so their names and lenses are never out of date."""
     context = {"personas": Persona.objects.all(), "examples": METHODOLOGY_EXAMPLES}
-    return render(request, "comparisons/methodology.html", context)
+    return render(request, "pages/methodology.html", context)
 
 
 @cached_page(uses_votes=False)
@@ -70,12 +117,12 @@ def _llms_lines(tools, comparisons) -> list[str]:
         "with the same figures and its canonical URL: cite the canonical URL.",
         "",
         f"The panel ship % is ship takes over all takes, rounded half up. The verdict is "
-        f"{PanelTally.SHIP} when ship takes outnumber skip takes, {PanelTally.SKIP} when "
-        f"fewer, {PanelTally.SPLIT} when equal. Unknown scores are never invented.",
+        f"{Verdict.SHIP.label} when ship takes outnumber skip takes, {Verdict.SKIP.label} when "
+        f"fewer, {Verdict.SPLIT.label} when equal. Unknown scores are never invented.",
         "",
         "## Start here",
         "",
-        f"- {_link('Methodology', reverse('comparisons:methodology'))}: how verdicts, "
+        f"- {_link('Methodology', reverse('pages:methodology'))}: how verdicts, "
         "percentages and community votes are computed; who the reviewers are",
         f"- {_link('All tools', reverse('verdicts:tools'))}: sortable by panel ship %",
         f"- {_link('Reviewers', reverse('verdicts:reviewers'))}: the six personas and their lens",
@@ -121,3 +168,21 @@ def llms_txt(request):
     )
     body = "\n".join(_llms_lines(tools, comparisons)) + "\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@allow_methods("POST")  # and Django's token CSRF, checked after the method
+def markdown_preview(request):
+    """POST text=<Markdown> → {"html": <sanitised HTML>}; staff only. The live
+    preview of shiporskip.lib.admin_markdown.MarkdownPreviewMixin's fields."""
+    if not (request.user.is_active and request.user.is_staff):
+        return JsonResponse({"error": "Only staff can preview Markdown."}, status=403)
+    text = request.POST.get("text")
+    if text is None:
+        return JsonResponse({"error": "Send the Markdown in the 'text' field."}, status=400)
+    if len(text) > MAX_PREVIEW_CHARS:
+        return JsonResponse(
+            {"error": f"Too long to preview: at most {MAX_PREVIEW_CHARS:,} characters."},
+            status=400,
+        )
+    return JsonResponse({"html": render_markdown(text)})

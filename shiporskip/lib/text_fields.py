@@ -1,7 +1,7 @@
 """Model fields for editors' text, guarded on every write path.
 
 OneLineCharField, OneLineSlugField and OneLineTextField refuse what
-shiporskip.text_rules calls unwanted in one-line text; MarkdownTextField drops
+shiporskip.lib.text_rules calls unwanted in one-line text; MarkdownTextField drops
 the control characters Markdown has no use for. The rules run
 
 - in full_clean() (admin forms, ModelForms): a form error on the field;
@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.text import capfirst
 
-from shiporskip.text_rules import clean_markdown, one_line_error
+from shiporskip.lib.text_rules import clean_markdown, one_line_error
 
 
 class OneLineMixin:
@@ -92,4 +92,4 @@ def guard_editor_text(sender, instance, raw=False, update_fields=None, **kwargs)
 
 # Every model, historical ones in data migrations too; models without these
 # fields pay one loop over their fields.
-pre_save.connect(guard_editor_text, dispatch_uid="shiporskip.text_fields.guard_editor_text")
+pre_save.connect(guard_editor_text, dispatch_uid="shiporskip.lib.text_fields.guard_editor_text")

@@ -25,6 +25,8 @@ from django.shortcuts import render
 from django.utils.http import is_same_domain
 from django.views.decorators.csrf import csrf_exempt
 
+from shiporskip.lib.http import wants_json
+
 REFUSED = (
     "This form was sent from another site, so we did not act on it. "
     "Open the page on our site and send it from there."
@@ -66,7 +68,7 @@ def is_cross_origin(request) -> bool:
 
 def cross_origin_refused(request):
     """403 with a sentence, as a page or (for scripts) as JSON."""
-    if "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return JsonResponse({"error": REFUSED}, status=403)
     return render(request, "403_csrf.html", {"message": REFUSED}, status=403)
 

@@ -9,7 +9,7 @@ javascript: links.
 import markdown as python_markdown
 import nh3
 
-from shiporskip.text_rules import clean_markdown
+from shiporskip.lib.text_rules import clean_markdown
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",

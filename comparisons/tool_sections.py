@@ -1,0 +1,55 @@
+"""What comparisons add to a tool's page: the tool's comparisons and where
+comparing it with its category's best-rated tools leads. Registered with
+verdicts.tool_page_sections by ComparisonsConfig.ready()."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+
+from comparisons.models import Comparison, on_demand_slug
+from verdicts.models import Tool
+
+ALTERNATIVES = 6
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A tool from the same category and where comparing with it leads."""
+
+    tool: Tool
+    compare_url: str
+    is_curated: bool
+
+
+def _alternatives(request, tool: Tool, comparisons: list[Comparison]) -> list[Alternative]:
+    """The best-rated tools of the same category, each linked to its curated
+    comparison with this tool where one exists, else to the on-demand pair: one query."""
+    curated = {c.tool_b_id if c.tool_a_id == tool.pk else c.tool_a_id: c for c in comparisons}
+    others = (
+        Tool.objects.visible_to(request.user)
+        .filter(category_id=tool.category_id)
+        .exclude(pk=tool.pk)
+        .by_panel_ship_percent()
+        .only("name", "slug", "tagline")[:ALTERNATIVES]
+    )
+    return [
+        Alternative(other, curated[other.pk].get_absolute_url(), True)
+        if other.pk in curated
+        else Alternative(
+            other,
+            reverse("comparisons:compare", args=[on_demand_slug(tool.slug, other.slug)]),
+            False,
+        )
+        for other in others
+    ]
+
+
+def comparison_sections(request, tool: Tool) -> dict:
+    """ "Compared with" and the alternatives for verdicts/tool.html: two queries."""
+    comparisons = list(
+        Comparison.objects.visible_to(request.user)
+        .filter(Q(tool_a=tool) | Q(tool_b=tool))
+        .select_related("tool_a", "tool_b")
+    )
+    return {"comparisons": comparisons, "alternatives": _alternatives(request, tool, comparisons)}

@@ -1,0 +1,53 @@
+"""A tool's panel comes only from data fetched with it: a list that forgot the
+panel counts fails loudly instead of issuing one query per tool."""
+
+import pytest
+from django.template import engines
+
+from tests.factories import make_comparison, make_persona, make_take, make_tool
+from verdicts.models import Call, PanelNotLoaded, Tool, load_panel_counts
+
+
+@pytest.fixture
+def tools(db):
+    persona = make_persona()
+    alpha, beta = make_tool(name="Alpha"), make_tool(name="Beta")
+    make_take(alpha, persona, call=Call.SHIP)
+    make_take(beta, persona, call=Call.SKIP)
+    return alpha, beta
+
+
+def test_a_tool_without_panel_counts_raises_and_names_the_fix(tools, django_assert_num_queries):
+    tool = Tool.objects.get(name="Alpha")
+    with django_assert_num_queries(0), pytest.raises(PanelNotLoaded, match="with_panel_counts"):
+        tool.panel  # noqa: B018
+
+
+def test_a_tool_list_rendered_without_panel_counts_fails_instead_of_querying(
+    tools, django_assert_num_queries
+):
+    template = engines["jinja2"].from_string(
+        '{% from "includes/tool_list.html" import tool_list %}{{ tool_list(tools) }}'
+    )
+    forgotten = list(Tool.objects.select_related("category"))
+    with django_assert_num_queries(0), pytest.raises(PanelNotLoaded):
+        template.render({"tools": forgotten})
+    counted = list(Tool.objects.select_related("category").with_panel_counts())
+    with django_assert_num_queries(0):
+        assert "Alpha" in template.render({"tools": counted})
+
+
+def test_a_page_that_forgets_to_load_the_panels_fails(client, tools, monkeypatch):
+    make_comparison(*tools)
+    monkeypatch.setattr("pages.views.load_tool_panels", lambda comparisons: None)
+    with pytest.raises(PanelNotLoaded):
+        client.get("/")
+
+
+def test_load_panel_counts_counts_every_tool_in_one_query(tools, django_assert_num_queries):
+    alpha, beta = Tool.objects.order_by("name")
+    with django_assert_num_queries(1):
+        load_panel_counts([alpha, beta, alpha])
+    assert (alpha.panel.ship, alpha.panel.skip, beta.panel.ship, beta.panel.skip) == (1, 0, 0, 1)
+    with django_assert_num_queries(0):
+        load_panel_counts([alpha, beta])
