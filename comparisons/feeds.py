@@ -43,7 +43,8 @@ class NewComparisonsFeed(Feed):
 
     def items(self):
         """The newest published comparisons with their tools' calls: three queries."""
-        calls = Take.objects.only("tool_id", "call")
+        # With the persona's name, so the summary names who dissents.
+        calls = Take.objects.select_related("persona").only("tool_id", "call", "persona__name")
         return (
             Comparison.objects.published()
             .select_related("tool_a", "tool_b")

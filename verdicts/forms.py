@@ -4,10 +4,11 @@ from django import forms
 from django.utils.http import urlencode
 
 from verdicts.models import Tool, Verdict
-from verdicts.ranking import PANEL_ORDER
+from verdicts.ranking import PANEL_ORDER, SCORE_ORDER
 
 SORTS = {
     "ship": "Panel ship %",
+    "score": "Average score",
     "newest": "Newest",
     "name": "Name",
 }
@@ -48,6 +49,8 @@ class ToolListForm(forms.Form):
             return tools.order_by("-published_at", "name_sort_key", "pk")
         if sort == "name":
             return tools.order_by("name_sort_key", "pk")
+        if sort == "score":
+            return tools.order_by(*SCORE_ORDER)
         return tools.order_by(*PANEL_ORDER)
 
     def query_string(self, **changes) -> str:

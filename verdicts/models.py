@@ -20,7 +20,7 @@ from shiporskip.lib.text_fields import (
 from verdicts import publishing, ranking
 from verdicts.signals import tally_recounted, vote_cast
 from verdicts.slugs import slug_from_name
-from verdicts.verdict import CommunityTally, PanelScores, PanelTally
+from verdicts.verdict import CommunityTally, PanelScores, PanelTally, panel_from_takes
 
 # Re-exported: callers reach the vocabulary where they reach the models.
 from verdicts.vocabulary import Call, Verdict
@@ -90,11 +90,12 @@ class ToolQuerySet(models.QuerySet):
         return self.with_panel_counts().annotate(
             panel_ship_percent=ranking.panel_ship_percent(),
             panel_verdict_key=ranking.panel_verdict_key(),
+            panel_mean_score=ranking.panel_mean_score(),
             name_sort_key=ranking.NameSortKey("name"),
         )
 
     def by_panel_ship_percent(self):
-        """Highest panel ship % first, tools without takes last, then by name."""
+        """Highest panel ship % first, then average score, then name (verdict.panel_sort_key)."""
         return self.with_panel_ranking().order_by(*ranking.PANEL_ORDER)
 
     def with_panel_verdict(self, verdict: "Verdict | str"):
@@ -174,17 +175,22 @@ class Tool(models.Model):
     def panel(self) -> PanelTally:
         """The panel from data fetched with the tool, never from a query of its own.
 
-        The panel_ship / panel_skip counts come from ToolQuerySet.with_panel_counts()
-        or, for tools reached through a relation, load_panel_counts(). A page that
-        already prefetched the takes (with_page_relations()) counts those instead.
+        A page that prefetched the takes (with_page_relations()) counts those,
+        naming dissenters when the personas came with them; otherwise the
+        panel_ship / panel_skip counts from ToolQuerySet.with_panel_counts() or,
+        for tools reached through a relation, load_panel_counts().
         Raises PanelNotLoaded otherwise, so a list that forgot them fails in tests
         rather than costing one query per tool.
         """
+        if "takes" in getattr(self, "_prefetched_objects_cache", {}):
+            takes = list(self.takes.all())
+            if all(Take.persona.is_cached(take) for take in takes):
+                # With their personas the takes also name who dissents.
+                return panel_from_takes(takes)
+            calls = [take.call for take in takes]
+            return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
         if hasattr(self, "panel_ship"):
             return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
-        if "takes" in getattr(self, "_prefetched_objects_cache", {}):
-            calls = [take.call for take in self.takes.all()]
-            return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
         raise PanelNotLoaded(self)
 
     @cached_property

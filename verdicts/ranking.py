@@ -1,27 +1,32 @@
 """PanelTally in SQL, so lists can sort and filter in the database.
 
 Each expression mirrors a property of verdicts.verdict.PanelTally over the
-panel_ship / panel_skip counts that ToolQuerySet.with_panel_counts() annotates;
+panel_ship / panel_skip counts that ToolQuerySet.with_panel_counts() annotates,
+and the orders mirror verdicts.verdict.panel_sort_key / score_sort_key;
 tests/verdicts/test_panel_ranking.py pins that the two always agree.
 """
 
-from django.db.models import Case, CharField, F, Func, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, CharField, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Greatest, Least
 
 from verdicts.vocabulary import Verdict
 
 
 def panel_ship_percent():
-    """PanelTally.ship_percent: (ship * 200 + total) // (total * 2), NULL without takes.
+    """PanelTally.ship_percent: (ship * 200 + total) // (total * 2), kept within
+    1..99 unless unanimous, NULL without takes.
 
     Both databases divide integers by truncation, which for these positive
     operands is the floor that makes the formula round half up.
     """
     total = F("panel_ship") + F("panel_skip")
+    rounded = (F("panel_ship") * 200 + total) / (total * 2)
     return Case(
         When(
-            Q(panel_ship__gt=0) | Q(panel_skip__gt=0),
-            then=(F("panel_ship") * 200 + total) / (total * 2),
+            Q(panel_ship__gt=0, panel_skip__gt=0),
+            then=Least(Greatest(rounded, Value(1)), Value(99)),
         ),
+        When(Q(panel_ship__gt=0) | Q(panel_skip__gt=0), then=rounded),
         default=Value(None),
         output_field=IntegerField(),
     )
@@ -38,8 +43,26 @@ def panel_verdict_key():
     )
 
 
-# Highest panel ship % first, tools without takes last, then by name.
-PANEL_ORDER = (F("panel_ship_percent").desc(nulls_last=True), "name_sort_key", "pk")
+def panel_mean_score():
+    """PanelScores.exact_mean: the average known score, NULL without one (AVG skips NULLs)."""
+    return Avg("takes__score")
+
+
+# verdict.panel_sort_key: highest panel ship % first, then the higher average
+# score, then by name; tools without takes (or scores) last.
+PANEL_ORDER = (
+    F("panel_ship_percent").desc(nulls_last=True),
+    F("panel_mean_score").desc(nulls_last=True),
+    "name_sort_key",
+    "pk",
+)
+# verdict.score_sort_key: highest average score first, then ship %, then name.
+SCORE_ORDER = (
+    F("panel_mean_score").desc(nulls_last=True),
+    F("panel_ship_percent").desc(nulls_last=True),
+    "name_sort_key",
+    "pk",
+)
 
 
 class NameSortKey(Func):

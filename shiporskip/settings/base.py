@@ -199,6 +199,12 @@ PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 0, minimum=0)
 PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 60, minimum=0)
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 30, minimum=0)
 
+# Honest numbers (verdicts/verdict.py): a panel verdict from fewer takes than
+# VERDICT_MIN_TAKES is labelled preliminary; readers' votes show as a percentage
+# only from COMMUNITY_MIN_VOTES votes (below it, the counts alone).
+VERDICT_MIN_TAKES = env_int("VERDICT_MIN_TAKES", 3, minimum=1)
+COMMUNITY_MIN_VOTES = env_int("COMMUNITY_MIN_VOTES", 10, minimum=1)
+
 # Readers' actions: "N/S" means N events per S seconds.
 VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/60")  # votes per IP address
 SUBSCRIBE_RATE_LIMIT = env_str("SUBSCRIBE_RATE_LIMIT", "10/3600")  # sign-ups per IP address

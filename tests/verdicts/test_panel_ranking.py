@@ -4,7 +4,8 @@ import pytest
 
 from tests.factories import make_category, make_persona, make_take, make_tool
 from verdicts.models import Call, Take, Tool, Verdict
-from verdicts.verdict import PanelTally
+from verdicts.forms import ToolListForm
+from verdicts.verdict import PanelTally, panel_sort_key, score_sort_key
 
 COUNTS = [(ship, skip) for ship in range(9) for skip in range(9)]
 
@@ -70,3 +71,52 @@ def test_filtering_by_verdict_in_sql_matches_panel_tally(every_panel, key):
     expected = {f"t{s}-{k}" for s, k in COUNTS if PanelTally(s, k).verdict == key}
     assert found == expected
     assert expected
+
+
+@pytest.fixture
+def scored_panels(db):
+    """Tools tying on ship % with different average scores, unscored ones and a
+    199/1-like near-unanimity, named so that only the rule can order them."""
+    personas = [make_persona() for _ in range(12)]
+    rows = {
+        "Alpha": [(70, Call.SHIP), (67, Call.SHIP), (60, Call.SHIP), (40, Call.SKIP)],
+        "zed": [(74, Call.SHIP), (74, Call.SHIP), (75, Call.SHIP), (50, Call.SKIP)],
+        "Beta": [(74, Call.SHIP), (74, Call.SHIP), (75, Call.SHIP), (50, Call.SKIP)],
+        "Unscored": [(None, Call.SHIP)] * 3 + [(None, Call.SKIP)],
+        "Eleven": [(90, Call.SHIP)] * 11 + [(10, Call.SKIP)],
+        "Quarter": [(80, Call.SHIP), (81, Call.SHIP), (82, Call.SHIP), (83, Call.SKIP)],
+        "Nobody": [],
+    }
+    for name, takes in rows.items():
+        tool = make_tool(name=name)
+        for persona, (score, call) in zip(personas, takes, strict=False):
+            make_take(tool, persona, score=score, call=call)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort, key", [("ship", panel_sort_key), ("score", score_sort_key)])
+def test_sql_orders_exactly_as_the_python_rule(scored_panels, sort, key):
+    form = ToolListForm({"sort": sort}, [])
+    assert form.is_valid()
+    in_sql = [tool.name for tool in form.apply(Tool.objects.with_panel_ranking())]
+    tools = list(Tool.objects.with_page_relations())
+    in_python = [t.name for t in sorted(tools, key=lambda t: key(t.panel, t.panel_scores, t.name))]
+    assert in_sql == in_python
+    assert len(in_sql) == 7
+
+
+@pytest.mark.django_db
+def test_a_ship_percent_tie_goes_to_the_higher_average_score(scored_panels):
+    ordered = [tool.name for tool in Tool.objects.by_panel_ship_percent()]
+    # 75% each: Quarter (81.5) > Beta = zed (73.3, then by name) > Alpha (59.3) > unscored.
+    assert ordered == ["Eleven", "Quarter", "Beta", "zed", "Alpha", "Unscored", "Nobody"]
+
+
+@pytest.mark.django_db
+def test_sql_keeps_a_near_unanimous_panel_below_100(db):
+    personas = [make_persona() for _ in range(201)]
+    tool = make_tool()
+    for n, persona in enumerate(personas):
+        make_take(tool, persona, call=Call.SKIP if n == 0 else Call.SHIP)
+    ranked = Tool.objects.with_panel_ranking().get(pk=tool.pk)
+    assert ranked.panel_ship_percent == 99 == PanelTally(200, 1).ship_percent

@@ -36,11 +36,11 @@ def test_it_says_no_panel_yet_without_takes():
 def test_it_writes_the_decision_table_line():
     assert PanelTally(ship=3, skip=1).summary == "Ship · 3 ship / 1 skip"
     assert PanelTally(ship=4, skip=0).summary == "Ship · 4 ship / 0 skip"
-    assert PanelTally(ship=1, skip=1).summary == "Split · 1 ship / 1 skip"
+    assert PanelTally(ship=2, skip=2).summary == "Split · 2 ship / 2 skip"
 
 
 def test_it_summarises_the_community_tally():
     assert CommunityTally(ship=0, skip=0).summary == "No community votes yet"
     assert CommunityTally(ship=16, skip=9).summary == "64% ship · 25 votes"
-    assert CommunityTally(ship=1, skip=0).summary == "100% ship · 1 vote"
-    assert CommunityTally(ship=0, skip=3).ship_percent == 0
+    assert CommunityTally(ship=1, skip=0).summary == "1 ship, 0 skip"  # below the minimum
+    assert CommunityTally(ship=0, skip=10).ship_percent == 0
