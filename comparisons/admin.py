@@ -1,4 +1,5 @@
-"""Comparisons in the verdict desk: pick two tools, write an optional intro."""
+"""Comparisons in the verdict desk: pick two tools, write an optional intro and
+bottom line (beside the panel's computed one)."""
 
 from django.contrib import admin
 from django.utils.html import format_html
@@ -7,21 +8,37 @@ from comparisons.models import Comparison, pair_slug
 from shiporskip.lib.admin_conflicts import SaveConflictMixin
 from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
+from verdicts.head_to_head import head_to_head
+from verdicts.models import Tool
 
 
 @admin.register(Comparison)
 class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
-    markdown_fields = ("intro",)
+    markdown_fields = ("intro", "bottom_line")
     autocomplete_fields = ["tool_a", "tool_b"]
     list_display = ["__str__", "public_url", "is_published", "published_at"]
     list_filter = ["is_published"]
     list_select_related = ["tool_a", "tool_b"]
     search_fields = ["tool_a__name", "tool_b__name"]
     actions = [publish_selected, unpublish_selected]
-    readonly_fields = ["public_url", "intro_preview"]
+    readonly_fields = ["public_url", "intro_preview", "bottom_line_preview", "computed_bottom_line"]
     fieldsets = [
         (None, {"fields": ["tool_a", "tool_b", "public_url"]}),
         ("Introduction", {"fields": ["intro", "intro_preview"]}),
+        (
+            "Bottom line",
+            {
+                "fields": [
+                    "computed_bottom_line",
+                    "bottom_line",
+                    "bottom_line_preview",
+                    "ship_a_if",
+                    "ship_b_if",
+                ],
+                "description": "Optional. When written, the editors' bottom line and "
+                "“Ship … if” lines lead the page; the panel's computed line follows.",
+            },
+        ),
         (
             "Publishing",
             {
@@ -43,3 +60,16 @@ class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin)
     @admin.display(description="Rendered preview")
     def intro_preview(self, comparison):
         return rendered_preview(comparison.intro_html)
+
+    @admin.display(description="Rendered preview")
+    def bottom_line_preview(self, comparison):
+        return rendered_preview(comparison.bottom_line_html)
+
+    @admin.display(description="The panel's computed bottom line")
+    def computed_bottom_line(self, comparison):
+        # One form, a few queries: the two tools' takes with their personas.
+        if not comparison.pk:
+            return "Computed from the two tools' takes once saved."
+        tools = Tool.objects.filter(pk__in=[comparison.tool_a_id, comparison.tool_b_id])
+        by_pk = {tool.pk: tool for tool in tools.with_page_relations()}
+        return head_to_head(by_pk[comparison.tool_a_id], by_pk[comparison.tool_b_id]).bottom_line

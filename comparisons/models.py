@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shiporskip.lib.markdown import render_markdown
-from shiporskip.lib.text_fields import MarkdownTextField
+from shiporskip.lib.text_fields import MarkdownTextField, OneLineCharField
 from verdicts.models import Tool, load_panel_counts
 from verdicts.publishing import published_q
 
@@ -84,6 +84,27 @@ class Comparison(models.Model):
     tool_b = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="+")
     intro = MarkdownTextField(blank=True, help_text="Markdown. Optional editor's introduction.")
     intro_html = models.TextField(editable=False, default="")
+    # The editors' decision, which leads the page's bottom line when written; the
+    # computed head-to-head (verdicts/head_to_head.py) follows it.
+    bottom_line = MarkdownTextField(
+        blank=True,
+        help_text="Markdown. Optional: the editors' answer to “which one should you ship "
+        "with?”, shown above the tool cards, before the panel's computed bottom line.",
+    )
+    bottom_line_html = models.TextField(editable=False, default="")
+    ship_a_if = OneLineCharField(
+        "Ship tool A if…",
+        max_length=200,
+        blank=True,
+        help_text="Optional, one line: who should pick the first tool, e.g. “you need "
+        "streaming tool calls today”.",
+    )
+    ship_b_if = OneLineCharField(
+        "Ship tool B if…",
+        max_length=200,
+        blank=True,
+        help_text="Optional, one line: who should pick the second tool.",
+    )
     is_published = models.BooleanField(default=False)
     published_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,6 +133,7 @@ class Comparison(models.Model):
 
     def save(self, *args, **kwargs):
         self.intro_html = render_markdown(self.intro)
+        self.bottom_line_html = render_markdown(self.bottom_line)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -154,6 +176,12 @@ class Comparison(models.Model):
     def canonical_slug(self) -> str:
         """Derived from the tools, so renaming a tool can never strand a stale slug."""
         return pair_slug(self.tool_a.slug, self.tool_b.slug)
+
+    @property
+    def ship_if(self) -> list[tuple[Tool, str]]:
+        """The editors' "Ship <tool> if…" lines that are written, tool by tool."""
+        lines = [(self.tool_a, self.ship_a_if), (self.tool_b, self.ship_b_if)]
+        return [(tool, condition) for tool, condition in lines if condition]
 
     @property
     def title(self) -> str:

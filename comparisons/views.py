@@ -20,7 +20,9 @@ from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
-from verdicts.models import Take, Tool
+from verdicts.head_to_head import bottom_line, head_to_head
+from verdicts.lens import LENS_PARAMETER, UnknownLens, lens_spelling, read_lens
+from verdicts.models import Persona, Take, Tool
 from verdicts.open_data import open_data_response
 from verdicts.structured_data import json_ld, software_application
 
@@ -29,54 +31,74 @@ PICKER_TOOLS = 200
 COMPARISONS_PER_PAGE = 24
 
 
-def _curated_comparison(request, pair: str) -> Comparison | None:
-    """The comparison with both tools, categories and takes: three queries."""
+def _curated_comparison(request, pair: str, personas=None) -> Comparison | None:
+    """The comparison with both tools, categories and takes (only the lens
+    personas' when given): three queries."""
+    takes = Take.objects.with_personas(personas)
     return (
         Comparison.objects.visible_to(request.user)
         .for_pair_slug(pair)
         .select_related("tool_a__category", "tool_b__category")
         .prefetch_related(
             # Take.Meta.ordering already puts takes in panel order.
-            Prefetch("tool_a__takes", queryset=Take.objects.select_related("persona")),
-            Prefetch("tool_b__takes", queryset=Take.objects.select_related("persona")),
+            Prefetch("tool_a__takes", queryset=takes),
+            Prefetch("tool_b__takes", queryset=takes),
         )
         .first()
     )
 
 
-def _on_demand_comparison(request, pair: str) -> Comparison | None:
+def _on_demand_comparison(request, pair: str, personas=None) -> Comparison | None:
     """An unsaved pairing of two tools with categories and takes: two queries."""
-    tools = Tool.objects.visible_to(request.user).with_page_relations()
+    tools = Tool.objects.visible_to(request.user).with_page_relations(personas)
     found = tools_for_pair_slug(tools, pair)
     return Comparison.on_demand(*found) if found else None
 
 
-def _comparison_for_pair(request, pair: str) -> Comparison:
+def _comparison_for_pair(request, pair: str, personas=None) -> Comparison:
     """A curated comparison always wins; otherwise any two visible tools pair up."""
-    comparison = _curated_comparison(request, pair) or _on_demand_comparison(request, pair)
+    comparison = _curated_comparison(request, pair, personas) or _on_demand_comparison(
+        request, pair, personas
+    )
     if comparison is None:
         raise Http404("No such comparison.")
     return comparison
 
 
-@cached_page
+@cached_page(query=[LENS_PARAMETER])
 @allow_methods("GET", "HEAD")
 def compare(request, pair):
-    comparison = _comparison_for_pair(request, pair)
+    """The side-by-side page, through the reader's lens when ?lens= names some of
+    the panel: five queries (versions, the panel, the comparison, two takes)."""
+    panel = list(Persona.objects.all())
+    asked = request.GET.getlist(LENS_PARAMETER)
+    status, message = 200, None
+    try:
+        lens = read_lens(asked, panel)
+    except UnknownLens as refused:
+        # Nothing is lost: the reader gets the whole panel's page and why.
+        lens, status, message = read_lens([], panel), 400, str(refused)
+    comparison = _comparison_for_pair(request, pair, lens.personas if lens.is_active else None)
     if pair != comparison.canonical_slug:
-        return redirect(comparison.get_absolute_url(), permanent=True)
+        return redirect(comparison.get_absolute_url() + lens.query_string, permanent=True)
+    if status == 200 and asked and lens_spelling(asked) != lens.value:
+        # One spelling per lens (the form sends lens=a&lens=b): one cached copy.
+        return redirect(comparison.get_absolute_url() + lens.query_string)
     a, b = comparison.tool_a, comparison.tool_b
-    return render(
-        request,
-        "comparisons/compare.html",
-        {
-            "comparison": comparison,
-            "tools": [a, b],
-            "scorecard": build_scorecard(a, b),
-            "structured_data": json_ld(software_application(a), software_application(b)),
-            "alternate_json": reverse("comparisons:compare_json", args=[comparison.canonical_slug]),
-        },
-    )
+    context = {
+        "comparison": comparison,
+        "tools": [a, b],
+        "scorecard": build_scorecard(a, b),
+        "head_to_head": head_to_head(a, b),
+        "bottom_line": bottom_line([a, b]),
+        "lens": lens,
+        "message": message,
+        "alternate_json": reverse("comparisons:compare_json", args=[comparison.canonical_slug]),
+    }
+    if not lens.is_active:
+        # Search engines index the whole panel's page only (a lensed one is noindex).
+        context["structured_data"] = json_ld(software_application(a), software_application(b))
+    return render(request, "comparisons/compare.html", context, status=status)
 
 
 @cached_page

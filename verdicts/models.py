@@ -20,7 +20,15 @@ from shiporskip.lib.text_fields import (
 from verdicts import publishing, ranking
 from verdicts.signals import tally_recounted, vote_cast
 from verdicts.slugs import slug_from_name
-from verdicts.verdict import CommunityTally, PanelScores, PanelTally, panel_from_takes
+from verdicts.verdict import (
+    CommunityTally,
+    PanelReaderGap,
+    PanelScores,
+    PanelTally,
+    panel_from_takes,
+    panel_reader_gap,
+    panel_reader_gap_label,
+)
 
 # Re-exported: callers reach the vocabulary where they reach the models.
 from verdicts.vocabulary import Call, Verdict
@@ -78,11 +86,12 @@ class ToolQuerySet(models.QuerySet):
             panel_skip=Count("takes", filter=Q(takes__call=Call.SKIP)),
         )
 
-    def with_page_relations(self):
+    def with_page_relations(self, personas=None):
         """Category and takes with personas, as a tool page, its JSON and its
-        JSON-LD read them: two queries however many takes."""
+        JSON-LD read them: two queries however many takes. With `personas` (a
+        reader's lens), only those personas' takes."""
         return self.select_related("category").prefetch_related(
-            models.Prefetch("takes", queryset=Take.objects.select_related("persona"))
+            models.Prefetch("takes", queryset=Take.objects.with_personas(personas))
         )
 
     def with_panel_ranking(self):
@@ -209,6 +218,16 @@ class Tool(models.Model):
     def community(self) -> CommunityTally:
         return CommunityTally(ship=self.community_ship_votes, skip=self.community_skip_votes)
 
+    @property
+    def reader_gap(self) -> PanelReaderGap | None:
+        """Readers' ship % against the panel's, once both have spoken enough."""
+        return panel_reader_gap(self.panel, self.community)
+
+    @property
+    def reader_gap_label(self) -> str:
+        """"Readers are 30 points cooler than the panel", or why there is no gap yet."""
+        return panel_reader_gap_label(self.panel, self.community)
+
 
 def load_panel_counts(tools) -> None:
     """Give tools reached through a relation (a comparison's tool_a, …) their
@@ -250,6 +269,13 @@ class Persona(models.Model):
         return reverse("verdicts:reviewer", args=[self.slug])
 
 
+class TakeQuerySet(models.QuerySet):
+    def with_personas(self, personas=None):
+        """Takes with their personas selected; only these personas' when given."""
+        takes = self.select_related("persona")
+        return takes if personas is None else takes.filter(persona__in=personas)
+
+
 class Take(models.Model):
     """One persona's scored verdict on one tool."""
 
@@ -266,6 +292,8 @@ class Take(models.Model):
     body_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TakeQuerySet.as_manager()
 
     class Meta:
         ordering = ["persona__position"]

@@ -124,6 +124,10 @@ class PanelTally(_ShipSkipCounts):
             parts.append(self.dissent_label)
         return " · ".join(parts)
 
+    def is_dissent(self, persona_name: str) -> bool:
+        """Whether this persona's take goes against the panel's majority."""
+        return persona_name in self.dissenters
+
     def reviewed_label(self, panel_size: int) -> str:
         """How much of the panel spoke: "4 of 6 reviewed"."""
         return f"{self.total} of {panel_size} reviewed"
@@ -295,3 +299,13 @@ def panel_reader_gap(panel: PanelTally, community: CommunityTally) -> PanelReade
     if not panel.total or panel.is_preliminary or community.ship_percent is None:
         return None
     return PanelReaderGap(panel_percent=panel.ship_percent, readers_percent=community.ship_percent)
+
+
+def panel_reader_gap_label(panel: PanelTally, community: CommunityTally) -> str:
+    """The gap's words, or why there is none yet."""
+    gap = panel_reader_gap(panel, community)
+    if gap is not None:
+        return gap.label
+    if not panel.total or panel.is_preliminary:
+        return "Too few panel takes to compare with readers"
+    return f"Too few reader votes to compare (fewer than {community.min_votes})"

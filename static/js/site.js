@@ -173,7 +173,8 @@
     showMine(form, result.your_vote);
     var community = result.community;
     document.querySelectorAll("[data-community-percent='" + slug + "']").forEach(function (node) {
-      node.textContent = community.ship_percent === null ? "—" : community.ship_percent + "%";
+      // The server words it: a % only from enough votes, else the counts.
+      node.textContent = community.percent_label;
     });
     var summary = form.querySelector("[data-tally-summary]");
     summary.textContent = "";
@@ -181,7 +182,7 @@
     summary.appendChild(document.createTextNode(community.summary));
     var bar = form.querySelector("[data-tally-bar]");
     bar.value = community.ship_percent || 0;
-    bar.hidden = !community.total;
+    bar.hidden = community.ship_percent === null;
   }
 
   function enhanceVotes() {

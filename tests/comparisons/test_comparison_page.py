@@ -157,8 +157,9 @@ def test_the_page_runs_the_same_queries_with_2_or_12_personas(
     client, django_assert_num_queries, personas
 ):
     comparison = _comparison_with_personas(personas)
-    # The content version, then the comparison with its tools and both tools' takes.
-    with django_assert_num_queries(4):
+    # The content version, the panel (the lens form, "N of M reviewed"), then the
+    # comparison with its tools and both tools' takes.
+    with django_assert_num_queries(5):
         response = client.get(comparison.get_absolute_url())
     assert response.status_code == 200
     with django_assert_num_queries(1):  # cached: only the content version

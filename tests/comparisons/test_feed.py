@@ -52,7 +52,11 @@ def test_each_entry_summarises_both_panels_and_the_intro(client):
     make_take(a, make_persona(), call=Call.SHIP)
     make_comparison(a, b, intro="Two ways to *ship*.")
     summary = feed(client).find(f"{ATOM}entry").findtext(f"{ATOM}summary")
-    assert summary == "Rocket: Ship · 1 ship / 0 skip · Snail: No panel yet. Two ways to ship."
+    # One take is below VERDICT_MIN_TAKES: the feed says the verdict is preliminary.
+    assert (
+        summary
+        == "Rocket: Ship (preliminary) · 1 ship / 0 skip · Snail: No panel yet. Two ways to ship."
+    )
 
 
 @pytest.mark.django_db

@@ -24,7 +24,12 @@ def test_it_renders_two_unpaired_tools_from_their_data_and_says_it_is_not_curate
     assert Comparison.objects.count() == 0  # generated, never stored
     assert_in_order(
         text_of(region(html, "decision-heading", "scorecard-heading")),
-        ["Ship · 1 ship / 0 skip", "Skip · 0 ship / 1 skip", "$10 a month", "No pricing read yet"],
+        [
+            "Ship (preliminary) · 1 ship / 0 skip",
+            "Skip (preliminary) · 0 ship / 1 skip",
+            "$10 a month",
+            "No pricing read yet",
+        ],
     )
     assert_in_order(
         text_of(region(html, "scorecard-heading")),
@@ -84,8 +89,8 @@ def _tools_with_takes(takes):
 def test_the_on_demand_page_runs_three_queries(client, django_assert_num_queries, takes):
     a, b = sorted(_tools_with_takes(takes), key=lambda tool: tool.slug)
     # No curated match, both tools with categories, their takes with personas.
-    # +1: the content version read by the page cache
-    with django_assert_num_queries(4):
+    # +1: the content version read by the page cache; +1: the panel (lens form, "N of M")
+    with django_assert_num_queries(5):
         response = client.get(f"/compare/{a.slug}-vs-{b.slug}/")
     assert response.status_code == 200
     assert text_of(response.content.decode()).count("Unscored") == 2 * (takes // 2)
@@ -95,8 +100,8 @@ def test_the_on_demand_page_runs_three_queries(client, django_assert_num_queries
 @pytest.mark.parametrize("takes", [1, 10])
 def test_the_curated_page_runs_three_queries(client, django_assert_num_queries, takes):
     comparison = make_comparison(*_tools_with_takes(takes))
-    # +1: the content version read by the page cache
-    with django_assert_num_queries(4):
+    # +1: the content version read by the page cache; +1: the panel (lens form, "N of M")
+    with django_assert_num_queries(5):
         response = client.get(comparison.get_absolute_url())
     assert response.status_code == 200
     assert NOTICE not in text_of(response.content.decode())

@@ -57,7 +57,7 @@ def test_llms_txt_describes_the_site_and_links_every_json_endpoint(client):
     assert f"[Methodology]({SITE}/methodology/)" in body
     assert (
         f"- [Rocket \\[beta\\]]({SITE}/tools/rocket-beta/): Launches. "
-        f"Panel: Ship · 1 ship / 0 skip. JSON at {SITE}/tools/rocket-beta.json"
+        f"Panel: Ship (preliminary) · 1 ship / 0 skip. JSON at {SITE}/tools/rocket-beta.json"
     ) in body
     assert f"JSON at {SITE}/tools/snail.json" in body
     assert f"JSON at {SITE}/compare/rocket-beta-vs-snail.json" in body
