@@ -9,8 +9,9 @@ none, is no lens at all.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.utils.http import urlencode
+from verdicts.verdict import names_label
 
 LENS_PARAMETER = "lens"
 # Longer than every slug list a real panel makes; longer input is refused unread.
@@ -50,14 +51,15 @@ class Lens:
 
     @property
     def query_string(self) -> str:
-        """"?lens=builder,skeptic" (the comma kept readable), or "" without a lens."""
+        """ "?lens=builder,skeptic" (the comma kept readable), or "" without a lens."""
         if not self.is_active:
             return ""
         return "?" + urlencode({LENS_PARAMETER: self.value}, safe=",")
 
     @property
-    def names(self) -> list[str]:
-        return [persona.name for persona in self.personas]
+    def label(self) -> str:
+        """Whose takes count, for readers: "Builder and Skeptic"."""
+        return names_label(persona.name for persona in self.personas)
 
     def is_chosen(self, persona) -> bool:
         """For the form's checkboxes: every box is ticked without a lens."""

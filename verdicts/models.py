@@ -225,7 +225,7 @@ class Tool(models.Model):
 
     @property
     def reader_gap_label(self) -> str:
-        """"Readers are 30 points cooler than the panel", or why there is no gap yet."""
+        """ "Readers are 30 points cooler than the panel", or why there is no gap yet."""
         return panel_reader_gap_label(self.panel, self.community)
 
 

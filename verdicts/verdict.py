@@ -35,7 +35,7 @@ def _min_votes() -> int:
 
 
 def names_label(names) -> str:
-    """"Skeptic", "Builder and Founder", "Builder, PM and Founder"."""
+    """ "Skeptic", "Builder and Founder", "Builder, PM and Founder"."""
     names = list(names)
     if len(names) <= 1:
         return "".join(names)
@@ -108,7 +108,7 @@ class PanelTally(_ShipSkipCounts):
 
     @property
     def dissent_label(self) -> str:
-        """"Skeptic dissents", "Skeptic and PM dissent", or ""."""
+        """ "Skeptic dissents", "Skeptic and PM dissent", or ""."""
         if not self.dissenters:
             return ""
         verb = "dissents" if len(self.dissenters) == 1 else "dissent"
@@ -186,7 +186,7 @@ class CommunityTally(_ShipSkipCounts):
 
     @property
     def percent_label(self) -> str:
-        """"64%" from the minimum of votes; below it the counts, "3 ship, 1 skip"."""
+        """ "64%" from the minimum of votes; below it the counts, "3 ship, 1 skip"."""
         if not self.total:
             return "—"
         return f"{self.ship_percent}%" if self.has_enough_votes else self.counts_label
@@ -285,7 +285,7 @@ class PanelReaderGap:
 
     @property
     def label(self) -> str:
-        """"Readers are 30 points cooler than the panel", "… warmer …", or agreement."""
+        """ "Readers are 30 points cooler than the panel", "… warmer …", or agreement."""
         if self.points == 0:
             return f"Readers agree with the panel ({self.panel_percent}% ship)"
         noun = "point" if abs(self.points) == 1 else "points"
