@@ -109,7 +109,7 @@ def compare_json(request, pair):
         return redirect(
             reverse("comparisons:compare_json", args=[comparison.canonical_slug]), permanent=True
         )
-    return open_data_response(comparison_payload(comparison))
+    return open_data_response(comparison_payload(comparison, Persona.objects.count()))
 
 
 def picker_tools(request, also=()):

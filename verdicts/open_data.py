@@ -31,9 +31,10 @@ def take_payload(take) -> dict:
     }
 
 
-def tool_payload(tool) -> dict:
-    """Needs the tool's category and its takes prefetched with their personas."""
-    panel, community, scores = tool.panel, tool.community, tool.panel_scores
+def tool_payload(tool, panel_size: int) -> dict:
+    """Needs the tool's category and its takes prefetched with their personas;
+    panel_size is how many personas could have reviewed it (the panel, or a lens)."""
+    panel, community, scores, gap = tool.panel, tool.community, tool.panel_scores, tool.reader_gap
     return {
         "name": tool.name,
         "slug": tool.slug,
@@ -57,6 +58,13 @@ def tool_payload(tool) -> dict:
         "panel": {
             "verdict": panel.verdict.label,
             "verdict_key": panel.verdict.value,
+            "verdict_label": panel.verdict_label,
+            "preliminary": panel.is_preliminary,
+            "min_takes": panel.min_takes,
+            "reviewed": panel.total,
+            "panel_size": panel_size,
+            "reviewed_label": panel.reviewed_label(panel_size),
+            "dissenters": list(panel.dissenters),
             "ship": panel.ship,
             "skip": panel.skip,
             "total": panel.total,
@@ -66,12 +74,11 @@ def tool_payload(tool) -> dict:
             "scored_takes": scores.count,
             "unscored_takes": scores.unscored,
         },
-        "community": {
-            "ship": community.ship,
-            "skip": community.skip,
-            "total": community.total,
-            "ship_percent": community.ship_percent,
-            "summary": community.summary,
+        "community": community.as_dict(),
+        "readers_vs_panel": {
+            # Readers' ship % minus the panel's; null until both have spoken enough.
+            "points": gap.points if gap else None,
+            "label": tool.reader_gap_label,
         },
         "takes": [take_payload(take) for take in tool.takes.all()],
         "published_at": tool.published_at.isoformat(),

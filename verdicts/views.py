@@ -35,6 +35,8 @@ def tool_page(request, slug):
         "verdicts/tool.html",
         {
             "tool": tool,
+            # For "4 of 6 reviewed": one query.
+            "panel_size": Persona.objects.count(),
             # Comparisons and "compare with" links, from the apps above (comparisons).
             "comparisons": [],
             "alternatives": [],

@@ -3,8 +3,8 @@
 import pytest
 
 from tests.factories import make_category, make_persona, make_take, make_tool
-from verdicts.models import Call, Take, Tool, Verdict
 from verdicts.forms import ToolListForm
+from verdicts.models import Call, Take, Tool, Verdict
 from verdicts.verdict import PanelTally, panel_sort_key, score_sort_key
 
 COUNTS = [(ship, skip) for ship in range(9) for skip in range(9)]

@@ -53,10 +53,18 @@ def test_every_figure_in_the_json_is_what_the_page_shows(client, rocket):
     assert data["name"] in card and data["tagline"] in card
     assert f"{data['panel']['ship_percent']}%" in card
     assert data["panel"]["verdict"] in card
-    assert f"{data['community']['ship_percent']}%" in card
+    assert data["community"]["percent_label"] in card
     assert data["pricing"]["entry_tier_label"] in card
-    assert facts["Panel verdict"] == data["panel"]["summary"] == "Ship · 2 ship / 1 skip"
-    assert facts["Community"] == data["community"]["summary"] == "67% ship · 3 votes"
+    assert facts["Panel verdict"] == data["panel"]["summary"] == (
+        "Ship · 2 ship / 1 skip · Skeptic dissents"
+    )
+    assert facts["Reviewers"] == data["panel"]["reviewed_label"] == "3 of 3 reviewed"
+    assert data["panel"]["dissenters"] == ["Skeptic"] and not data["panel"]["preliminary"]
+    # Three votes are below COMMUNITY_MIN_VOTES: the counts, no percentage.
+    assert facts["Community"] == data["community"]["summary"] == "2 ship, 1 skip"
+    assert data["community"]["ship_percent"] is None
+    assert facts["Readers vs panel"] == data["readers_vs_panel"]["label"]
+    assert data["readers_vs_panel"]["points"] is None
     assert facts["Pricing"] == data["pricing"]["read"] == "$20 a seat"
     assert facts["Best for"] == data["tagline"]
     assert facts["Average score"].startswith(f"{data['panel']['average_score']:g}/100")
@@ -120,7 +128,7 @@ def test_the_json_runs_two_queries(client, django_assert_num_queries, takes):
     tool = make_tool()
     for _ in range(takes):
         make_take(tool, make_persona())
-    # +1: the content version read by the page cache
-    with django_assert_num_queries(3):
+    # +1: the content version read by the page cache; +1: the panel's size
+    with django_assert_num_queries(4):
         response = client.get(f"/tools/{tool.slug}.json")
     assert len(json.loads(response.content)["takes"]) == takes

@@ -49,8 +49,9 @@ def test_the_tool_page_runs_a_constant_number_of_queries(client, django_assert_n
     for _ in range(takes):
         make_take(tool, make_persona())
         make_comparison(tool, make_tool(category=tool.category))
-    # The content version, tool, takes, comparisons, alternatives; then cached.
-    with django_assert_num_queries(5):
+    # The content version, tool, takes, the panel's size, comparisons,
+    # alternatives; then cached.
+    with django_assert_num_queries(6):
         assert client.get(tool.get_absolute_url()).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(tool.get_absolute_url()).status_code == 200
