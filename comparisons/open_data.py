@@ -28,7 +28,8 @@ def comparison_payload(comparison, panel_size: int) -> dict:
             "editors_markdown": comparison.bottom_line or None,
             "editors_html": comparison.bottom_line_html or None,
             "ship_if": [
-                {"tool": tool.slug, "condition": condition} for tool, condition in comparison.ship_if
+                {"tool": tool.slug, "condition": condition}
+                for tool, condition in comparison.ship_if
             ],
             "computed": bottom_line([a, b]).sentence,
         },

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from comparisons.models import Comparison, load_tool_panels
+from comparisons.models import Comparison
 from newsletter.models import Delivery, Issue, Subscriber
+from verdicts.head_to_head import bottom_line
 from verdicts.models import Take, Tool
 
 NEWSLETTER_NAME = "Weekly AI Tool Verdicts"
@@ -34,7 +35,7 @@ class AnotherIssueStored(Exception):
 
 @dataclass
 class ChangedTool:
-    tool: Tool  # annotated with panel counts, so tool.panel costs no query
+    tool: Tool  # with its takes and personas prefetched, so tool.panel costs no query
     revised_takes: list[Take]
 
 
@@ -51,6 +52,10 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not self.comparisons and not self.changed
+
+    def bottom_line(self, comparison: Comparison) -> str:
+        """The panel's computed bottom line on a new comparison (head-to-head)."""
+        return bottom_line([comparison.tool_a, comparison.tool_b]).sentence
 
     @property
     def iso_year_week(self) -> tuple[int, int]:
@@ -84,10 +89,9 @@ def default_since(now: datetime) -> datetime:
 
 
 def compose(since: datetime, until: datetime) -> Digest:
-    """Everything new in (since, until], in five queries."""
+    """Everything new in (since, until], in seven queries."""
     follows_issue_pk = _newest_issue_pk()
     comparisons = _new_comparisons(since, until)
-    load_tool_panels(comparisons)
     in_comparisons = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
     changed = _changed_tools(since, until, exclude=in_comparisons)
     return Digest(
@@ -115,6 +119,12 @@ def _new_comparisons(since, until) -> list[Comparison]:
         .filter(window)
         .exclude(newsletter_issues__isnull=False)
         .select_related("tool_a", "tool_b")
+        # The takes with personas: the panels name dissenters, the bottom line
+        # compares persona by persona.
+        .prefetch_related(
+            Prefetch("tool_a__takes", queryset=Take.objects.with_personas()),
+            Prefetch("tool_b__takes", queryset=Take.objects.with_personas()),
+        )
         .order_by("-published_at", "-pk")
     )
 
@@ -132,14 +142,13 @@ def _changed_tools(since, until, exclude: set[int]) -> list[ChangedTool]:
         .order_by("-period_until")
         .values("period_until")[:1]
     )
-    # pk__in, not a join on takes: a join would make with_panel_counts() count
-    # only the revised takes.
+    # pk__in, not a join on takes: the panel counts every take, not only the revised.
     tools = list(
         Tool.objects.published()
         .filter(pk__in=revised.values("tool_id"))
         .exclude(pk__in=exclude)
         .annotate(last_reported=Subquery(last_reported))
-        .with_panel_counts()
+        .prefetch_related(Prefetch("takes", queryset=Take.objects.with_personas()))
         .order_by("name")
     )
     takes: dict[int, list[Take]] = {tool.pk: [] for tool in tools}

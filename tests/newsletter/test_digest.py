@@ -89,7 +89,8 @@ def test_it_lists_tools_whose_takes_were_added_or_revised_with_those_takes():
 
     assert changed.tool == revised
     assert [take.persona.name for take in changed.revised_takes] == ["Skeptic"]
-    assert changed.tool.panel.summary == "Split · 1 ship / 1 skip"  # the whole panel
+    # The whole panel; two takes are below VERDICT_MIN_TAKES.
+    assert changed.tool.panel.summary == "Split (preliminary) · 1 ship / 1 skip"
 
 
 def test_tools_in_a_new_comparison_are_not_listed_again_as_updated():
@@ -164,7 +165,7 @@ def test_the_next_issue_starts_where_the_last_one_ended():
 
 
 @pytest.mark.parametrize("pairs", [1, 6])
-def test_composing_runs_five_queries_whatever_the_size(django_assert_num_queries, pairs):
+def test_composing_runs_seven_queries_whatever_the_size(django_assert_num_queries, pairs):
     persona = make_persona()
     for _ in range(pairs):
         tool_a, tool_b = make_tool(), make_tool()
@@ -172,7 +173,10 @@ def test_composing_runs_five_queries_whatever_the_size(django_assert_num_queries
         make_comparison(tool_a, tool_b)
         make_take(make_tool(), persona)  # an updated verdict outside any comparison
 
-    with django_assert_num_queries(5):
+    # Was five: the comparisons' panel counts (one query) became both sides'
+    # takes with personas (two), and the changed tools' takes one more, so the
+    # panels name dissenters and each comparison gets its bottom line.
+    with django_assert_num_queries(7):
         news = compose_week()
         digest.render(news)
 
@@ -202,16 +206,18 @@ def test_the_rendered_issue_shows_both_panels_and_the_community_with_absolute_li
         [
             "New comparisons",
             "Alpha vs Beta <b>&</b> Co",
+            # Builder reviewed both: ship (scored) against skip (unscored).
+            "The panel favours Alpha: the 1 persona who reviewed both.",
             "Alpha",
             "Fast agent loops",
-            "Panel: Ship 2 ship / 1 skip · 67% ship",
-            "Community: 50% ship · 2 votes",
+            "Panel: Ship 2 ship / 1 skip · 67% ship · PM dissents",
+            "Community: 1 ship, 1 skip",  # two votes: counts, no percentage
             "Beta <b>&</b> Co",
-            "Panel: Skip 0 ship / 1 skip · 0% ship",
+            "Panel: Skip (preliminary) 0 ship / 1 skip · 0% ship",
             "Community: No community votes yet",
             "Updated verdicts",
             "Gamma",
-            "Panel: Skip 0 ship / 1 skip",
+            "Panel: Skip (preliminary) 0 ship / 1 skip",
             "Revised: Skeptic Skip 41/100",
             "Unsubscribe",
         ],
@@ -224,9 +230,10 @@ def test_the_rendered_issue_shows_both_panels_and_the_community_with_absolute_li
             "NEW COMPARISONS",
             "## Alpha vs Beta <b>&</b> Co",
             "https://shiporskip.example/compare/alpha-vs-beta-b-b-co/",
-            "Panel: Ship · 2 ship / 1 skip (67% ship)",
-            "Community: 50% ship · 2 votes",
-            "Panel: Skip · 0 ship / 1 skip (0% ship)",
+            "The panel favours Alpha: the 1 persona who reviewed both.",
+            "Panel: Ship · 2 ship / 1 skip · PM dissents (67% ship)",
+            "Community: 1 ship, 1 skip",
+            "Panel: Skip (preliminary) · 0 ship / 1 skip (0% ship)",
             "UPDATED VERDICTS",
             "Gamma",
             "Revised: Skeptic Skip 41/100",

@@ -103,8 +103,9 @@ def test_it_sends_both_parts_and_the_headers_to_confirmed_subscribers_only(
         text = message.get_body(preferencelist=("plain",)).get_content()
         html = message.get_body(preferencelist=("html",)).get_content()
         assert own_link in text and own_link in html
-        assert "Panel: Split · 1 ship / 1 skip (50% ship)" in text
-        assert "Panel: Split 1 ship / 1 skip · 50% ship" in text_of(html)
+        # Two takes are below VERDICT_MIN_TAKES: preliminary.
+        assert "Panel: Split (preliminary) · 1 ship / 1 skip (50% ship)" in text
+        assert "Panel: Split (preliminary) 1 ship / 1 skip · 50% ship" in text_of(html)
         assert f"{SITE}/compare/alpha-vs-beta/" in text and f"{SITE}/compare/alpha-vs-beta/" in html
         assert delivery.status == Delivery.Status.SENT
         assert delivery.attempts == 1 and delivery.sent_at is not None

@@ -55,8 +55,10 @@ def test_every_figure_in_the_json_is_what_the_page_shows(client, rocket):
     assert data["panel"]["verdict"] in card
     assert data["community"]["percent_label"] in card
     assert data["pricing"]["entry_tier_label"] in card
-    assert facts["Panel verdict"] == data["panel"]["summary"] == (
-        "Ship · 2 ship / 1 skip · Skeptic dissents"
+    assert (
+        facts["Panel verdict"]
+        == data["panel"]["summary"]
+        == ("Ship · 2 ship / 1 skip · Skeptic dissents")
     )
     assert facts["Reviewers"] == data["panel"]["reviewed_label"] == "3 of 3 reviewed"
     assert data["panel"]["dissenters"] == ["Skeptic"] and not data["panel"]["preliminary"]
