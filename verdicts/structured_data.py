@@ -2,7 +2,7 @@
 
 A tool is a SoftwareApplication with one Review per panel take (the persona as
 author, a reviewRating only when the score is known) and an AggregateRating of
-the known scores. The document is serialised here, escaped so that it can never
+the known scores once there are enough of them (not preliminary). The document is serialised here, escaped so that it can never
 close its <script> element, and handed to templates as a safe string.
 """
 
@@ -50,9 +50,12 @@ def review(take) -> dict:
 
 
 def aggregate_rating(tool) -> dict | None:
-    """The average known score; absent when no take carries a score."""
+    """The average known score; absent when no take carries a score, and while
+    the scores are preliminary (fewer than VERDICT_MIN_TAKES): search results
+    show an aggregate as stars with no caveat, so a rating from one or two
+    reviewers would claim a consensus the page itself calls preliminary."""
     scores = tool.panel_scores
-    if scores.mean is None:
+    if scores.mean is None or scores.is_preliminary:
         return None
     return {
         **_rating(float(scores.mean)),

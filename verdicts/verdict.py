@@ -209,10 +209,17 @@ class PanelScores:
 
     scores: tuple[int, ...]
     unscored: int
+    # As few scores as takes make a preliminary verdict make a preliminary average.
+    min_scores: int = field(default_factory=_min_takes, compare=False)
 
     @property
     def count(self) -> int:
         return len(self.scores)
+
+    @property
+    def is_preliminary(self) -> bool:
+        """Some known scores, but fewer than VERDICT_MIN_TAKES."""
+        return 0 < self.count < self.min_scores
 
     @property
     def exact_mean(self) -> Fraction | None:

@@ -24,6 +24,7 @@ def scored_tool(db):
     make_take(tool, make_persona(name="Builder"), score=80, call=Call.SHIP, body="Solid **API**.")
     make_take(tool, make_persona(name="Skeptic"), score=45, call=Call.SKIP, body="Meh.")
     make_take(tool, make_persona(name="Futurist"), score=None, call=Call.SHIP, body="Bet on it.")
+    make_take(tool, make_persona(name="Founder"), score=70, call=Call.SHIP, body="Sells.")
     return tool
 
 
@@ -36,7 +37,7 @@ def test_the_tool_page_describes_the_tool_with_a_review_per_take(client, scored_
     assert document["url"] == f"{SITE}/tools/rocket/"
     assert document["sameAs"] == "https://rocket.example"
     reviews = {review["author"]["name"]: review for review in document["review"]}
-    assert set(reviews) == {"Builder", "Skeptic", "Futurist"}
+    assert set(reviews) == {"Builder", "Skeptic", "Futurist", "Founder"}
     assert reviews["Builder"]["reviewRating"] == {
         "@type": "Rating",
         "ratingValue": 80,
@@ -63,13 +64,30 @@ def test_the_aggregate_rating_averages_the_known_scores_only(client, scored_tool
     rating = json_ld(html)["aggregateRating"]
     assert rating == {
         "@type": "AggregateRating",
-        "ratingValue": 62.5,  # (80 + 45) / 2, the unscored take left out
+        "ratingValue": 65.0,  # (80 + 45 + 70) / 3, the unscored take left out
         "bestRating": 100,
         "worstRating": 0,
-        "ratingCount": 2,
-        "reviewCount": 3,
+        "ratingCount": 3,
+        "reviewCount": 4,
     }
-    assert "62.5/100 from 2 scored takes (1 unscored)" in html
+    assert "65/100 from 3 scored takes (1 unscored)" in html
+
+
+@pytest.mark.django_db
+def test_a_preliminary_panel_gets_no_aggregate_rating(client, settings):
+    tool = make_tool(name="Young")
+    make_take(tool, make_persona(), score=90)
+    make_take(tool, make_persona(), score=80)
+    make_take(tool, make_persona(), score=None)  # three takes, two scores
+    document = json_ld(client.get("/tools/young/").content.decode())
+    assert "aggregateRating" not in document
+    assert [r["reviewRating"]["ratingValue"] for r in document["review"][:2]] == [90, 80]
+    settings.VERDICT_MIN_TAKES = 2
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    document = json_ld(client.get("/tools/young/").content.decode())
+    assert document["aggregateRating"]["ratingValue"] == 85.0
 
 
 @pytest.mark.django_db
@@ -110,7 +128,8 @@ def test_the_comparison_page_describes_both_tools(client):
             document["@graph"].reverse()  # the curated pair puts Beta first
         first, second = document["@graph"]
         assert (first["name"], second["name"]) == ("Alpha", "Beta")
-        assert first["aggregateRating"]["ratingValue"] == 90.0
+        # One score is a preliminary panel: the review keeps its rating, no aggregate.
+        assert "aggregateRating" not in first
         assert first["review"][0]["reviewRating"]["ratingValue"] == 90
         assert "aggregateRating" not in second
         assert "reviewRating" not in second["review"][0]
