@@ -187,7 +187,7 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
 
     @admin.display(description="Panel verdict")
     def panel_verdict(self, tool):
-        return tool.panel.verdict.label
+        return tool.panel.verdict_label
 
     @admin.display(description="Panel ship")
     def panel_ship(self, tool):

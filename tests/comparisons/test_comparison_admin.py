@@ -93,3 +93,35 @@ def test_the_list_runs_a_constant_number_of_queries(editor_client, django_assert
         with django_assert_num_queries(7):
             response = editor_client.get("/admin/comparisons/comparison/")
         assert text_of(response.content.decode()).count(" vs ") >= size
+
+
+@pytest.mark.django_db
+def test_editors_write_the_bottom_line_beside_the_panels_computed_one(editor_client):
+    from tests.factories import make_persona, make_take
+
+    a, b = make_tool(name="Alpha"), make_tool(name="Beta")
+    persona = make_persona(name="Builder")
+    make_take(a, persona, score=90)
+    make_take(b, persona, score=60)
+    comparison = make_comparison(a, b)
+    url = f"/admin/comparisons/comparison/{comparison.pk}/change/"
+    form = text_of(editor_client.get(url).content.decode())
+    assert "The panel favours Alpha: the 1 persona who reviewed both, by 30 points on average." in (
+        form
+    )
+    response = submit(
+        editor_client,
+        url,
+        {
+            "bottom_line": "Alpha for **speed**.",
+            "ship_a_if": "you want speed",
+            "ship_b_if": "you want calm",
+        },
+    )
+    assert response.status_code == 302
+    comparison.refresh_from_db()
+    assert comparison.bottom_line_html == "<p>Alpha for <strong>speed</strong>.</p>"
+    assert (comparison.ship_a_if, comparison.ship_b_if) == ("you want speed", "you want calm")
+    refused = submit(editor_client, url, {"ship_a_if": "two\nlines"})
+    assert refused.status_code == 200
+    assert "line break" in text_of(refused.content.decode())
