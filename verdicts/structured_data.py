@@ -2,8 +2,9 @@
 
 A tool is a SoftwareApplication with one Review per panel take (the persona as
 author, a reviewRating only when the score is known) and an AggregateRating of
-the known scores once there are enough of them (not preliminary). The document is serialised here, escaped so that it can never
-close its <script> element, and handed to templates as a safe string.
+the known scores once there are enough of them (not preliminary). The document
+is serialised here, escaped so that it can never close its <script> element, and
+handed to templates as a safe string.
 """
 
 import json
