@@ -36,15 +36,15 @@ def test_it_lists_votes_with_each_tools_tally_and_filters_them(desk_client):
     cast(alpha, Call.SKIP)
     cast(beta, Call.SKIP)
     text = text_of(desk_client.get(VOTES).content.decode())
-    assert "Alpha Ship" in text and "67% ship · 3 votes" in text
-    assert "Beta Skip" in text and "0% ship · 1 vote" in text
+    assert "Alpha Ship" in text and "2 ship, 1 skip" in text
+    assert "Beta Skip" in text and "0 ship, 1 skip" in text
     only_alpha = text_of(desk_client.get(f"{VOTES}?tool__id__exact={alpha.pk}").content.decode())
-    assert only_alpha.count("67% ship · 3 votes") == 3 and "0% ship · 1 vote" not in only_alpha
+    assert only_alpha.count("2 ship, 1 skip") == 3 and "0 ship, 1 skip" not in only_alpha
     skips = text_of(desk_client.get(f"{VOTES}?call__exact=skip").content.decode())
     assert "Alpha Skip" in skips and "Beta Skip" in skips
     assert "Alpha Ship" not in skips
     tools = text_of(desk_client.get("/admin/verdicts/tool/").content.decode())
-    assert_in_order(tools, ["Alpha", "67% ship · 3 votes", "Beta", "0% ship · 1 vote"])
+    assert_in_order(tools, ["Alpha", "2 ship, 1 skip", "Beta", "0 ship, 1 skip"])
 
 
 @pytest.mark.django_db
