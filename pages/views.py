@@ -70,7 +70,12 @@ def home(request):
 @allow_methods("GET", "HEAD")
 def methodology(request):
     """One query: the personas, so their names and lenses are never out of date."""
-    context = {"personas": Persona.objects.all(), "examples": METHODOLOGY_EXAMPLES}
+    context = {
+        "personas": Persona.objects.all(),
+        "examples": METHODOLOGY_EXAMPLES,
+        "min_takes": settings.VERDICT_MIN_TAKES,
+        "min_votes": settings.COMMUNITY_MIN_VOTES,
+    }
     return render(request, "pages/methodology.html", context)
 
 

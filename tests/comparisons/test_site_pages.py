@@ -19,6 +19,9 @@ def test_the_methodology_explains_the_rules_and_names_the_panel_from_the_databas
     text = text_of(response.content.decode())
     assert "rounded half up: 87.5% becomes 88%" in text
     assert "Split when they are equal" in text
+    assert "only when every call agrees: 199 ships and 1 skip is 99%" in text
+    assert "With fewer than 3 takes a verdict is marked preliminary" in text
+    assert "and only from 10 votes: below that we show the counts alone" in text
     assert "Unscored" in text and "never estimate" in text
     assert "One vote per reader per tool." in text and "a cookie that the site signs" in text
     assert "rate limited" in text
