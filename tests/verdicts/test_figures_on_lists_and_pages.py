@@ -95,3 +95,27 @@ def test_pages_and_json_run_the_same_queries_with_2_or_12_personas(
     for url, queries in pages:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ship, skip, card, summary, percent",
+    [
+        (199, 1, "99%", "99% ship · 200 votes", 99),
+        (1, 201, "1%", "1% ship · 202 votes", 1),
+        (1, 0, "1 ship, 0 skip", "1 ship, 0 skip", None),
+        (6, 3, "6 ship, 3 skip", "6 ship, 3 skip", None),
+        (7, 3, "70%", "70% ship · 10 votes", 70),
+    ],
+)
+def test_community_figures_on_the_page_and_in_the_json(client, ship, skip, card, summary, percent):
+    from verdicts.models import Tool
+
+    tool = make_tool(name="Counted")
+    Tool.objects.filter(pk=tool.pk).update(community_ship_votes=ship, community_skip_votes=skip)
+    html = client.get("/tools/counted/").content.decode()
+    assert f'data-community-percent="counted">{card}</dd>' in html
+    assert f"Community {summary}" in text_of(region(html, "facts-heading"))
+    data = client.get("/tools/counted.json").json()
+    assert data["community"]["summary"] == summary
+    assert data["community"]["ship_percent"] == percent
