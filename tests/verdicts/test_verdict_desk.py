@@ -132,7 +132,7 @@ def test_it_lets_an_editor_publish_a_category_tool_takes_and_comparison(client, 
             personas[0].name,
             "Sandboxer Pro 82/100 · ship Boots a sandbox in a blink.",
             personas[1].name,
-            "Sandboxer Pro 41/100 · skip Another runtime to babysit.",
+            "Sandboxer Pro 41/100 · skip · Dissents Another runtime to babysit.",  # against 3 ships
             personas[2].name,
             "Sandboxer Pro Unscored · ship Where agents will live next.",
             personas[3].name,
