@@ -58,7 +58,7 @@ def test_a_vote_updates_the_tally_in_place(page, site):
     page.goto(site + COMPARE)
     card = page.locator("#tool-smolvm")
     card.get_by_role("button", name="Skip").click()
-    expect(card.locator("[data-tally-summary]")).to_contain_text("0% ship · 1 vote")
+    expect(card.locator("[data-tally-summary]")).to_contain_text("0 ship, 1 skip")
     expect(card.get_by_text("You said Skip")).to_be_visible()
     assert page.url == site + COMPARE  # no navigation: the script did it
     card.get_by_role("button", name="Ship").click()

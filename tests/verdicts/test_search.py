@@ -51,7 +51,7 @@ def test_each_result_shows_its_tagline_verdict_and_ship_percent(client):
     make_take(tool, make_persona(), call="skip")
     text = text_of(client.get("/search/", {"q": "rocket"}).content.decode())
     assert "Rocket Launches things" in text
-    assert "Skip 0% panel ship" in text
+    assert "Skip (preliminary) 0% panel ship" in text  # one take: below VERDICT_MIN_TAKES
 
 
 @pytest.mark.django_db
