@@ -72,5 +72,5 @@ def test_the_forms_show_the_saved_preview_and_load_the_live_one(editor_client):
     assert 'src="/static/js/admin-markdown-preview.js"' in html
     assert 'href="/static/css/admin-markdown-preview.css"' in html
     comparison = editor_client.get("/admin/comparisons/comparison/add/").content.decode()
-    assert previewed_textareas(comparison) == ["intro"]
+    assert previewed_textareas(comparison) == ["intro", "bottom_line"]
     assert "Shown here once saved." in comparison
