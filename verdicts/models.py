@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.text_fields import (
@@ -258,8 +259,17 @@ class Take(models.Model):
     call = models.CharField(max_length=4, choices=Call.choices)
     body = MarkdownTextField(help_text="Markdown. The take, in the persona's voice.")
     body_html = models.TextField(editable=False, default="")
+    reviewed_version = OneLineCharField(
+        max_length=40,
+        blank=True,
+        help_text="Optional: the tool's version the take reviewed, as the tool names it (v0.5.18).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every save and delete leaves a dated record (verdicts/history.py reads them);
+    # the rendered HTML is derived from body, so it is not kept twice.
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["persona__position"]

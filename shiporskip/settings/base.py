@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     # Only for its system check: the rate-limit cache must be shared and atomic.
     "django_ratelimit",
+    # Take history: the Historical* tables and the admin's history view.
+    "simple_history",
     "verdicts",
     "comparisons",
     "newsletter",
