@@ -4,12 +4,14 @@ payloads (from verdicts.open_data) plus the pairing's own facts."""
 from django.urls import reverse
 
 from comparisons.scorecard import build_scorecard
+from comparisons.take_changes import changes_since_published
 from shiporskip.lib.urls import absolute_url
 from verdicts.open_data import isoformat_or_none, tool_payload
 
 
 def comparison_payload(comparison) -> dict:
-    """Needs both tools with categories and takes prefetched with personas."""
+    """Needs both tools with categories and takes prefetched with personas, and
+    their take history loaded (comparisons.take_changes.load_comparison_history)."""
     a, b = comparison.tool_a, comparison.tool_b
     return {
         "title": comparison.title,
@@ -22,6 +24,17 @@ def comparison_payload(comparison) -> dict:
         "published_at": comparison.published_at.isoformat() if comparison.is_curated else None,
         "takes_updated_at": isoformat_or_none(comparison.takes_updated_at),
         "tools": [tool_payload(a), tool_payload(b)],
+        # Takes whose latest change came after publication (curated pairs only).
+        "changed_after_publication": [
+            {
+                "tool": late.tool.slug,
+                "persona": late.change.persona.slug,
+                "date": late.change.date.isoformat(),
+                "kind": late.change.kind.value,
+                "summary": late.change.summary,
+            }
+            for late in changes_since_published(comparison)
+        ],
         "scorecard": [
             # Calls in the order of "tools"; null where the persona did not review.
             {"persona": row.persona.slug, "calls": [_call(row.take_a), _call(row.take_b)]}

@@ -18,6 +18,7 @@ from comparisons.models import (
 )
 from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
+from comparisons.take_changes import changes_since_published, load_comparison_history
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 from verdicts.models import Take, Tool
@@ -65,6 +66,7 @@ def compare(request, pair):
     comparison = _comparison_for_pair(request, pair)
     if pair != comparison.canonical_slug:
         return redirect(comparison.get_absolute_url(), permanent=True)
+    load_comparison_history(comparison)
     a, b = comparison.tool_a, comparison.tool_b
     return render(
         request,
@@ -73,6 +75,7 @@ def compare(request, pair):
             "comparison": comparison,
             "tools": [a, b],
             "scorecard": build_scorecard(a, b),
+            "late_changes": changes_since_published(comparison),
             "structured_data": json_ld(software_application(a), software_application(b)),
             "alternate_json": reverse("comparisons:compare_json", args=[comparison.canonical_slug]),
         },
@@ -87,6 +90,7 @@ def compare_json(request, pair):
         return redirect(
             reverse("comparisons:compare_json", args=[comparison.canonical_slug]), permanent=True
         )
+    load_comparison_history(comparison)
     return open_data_response(comparison_payload(comparison))
 
 

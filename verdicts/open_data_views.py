@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 from verdicts.badges import Badge
+from verdicts.history import load_take_history
 from verdicts.models import Tool
 from verdicts.open_data import open_data_response, tool_payload
 
@@ -16,8 +17,9 @@ BADGE_MAX_AGE = 3600
 @cached_page
 @allow_methods("GET", "HEAD")
 def tool_json(request, slug):
-    """Two queries: the tool with its category, then its takes with personas."""
+    """Three queries: the tool with its category, its takes with personas, their history."""
     tool = get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+    load_take_history([tool])
     return open_data_response(tool_payload(tool))
 
 

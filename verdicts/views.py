@@ -11,6 +11,7 @@ from django.urls import reverse
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 from verdicts.forms import ToolListForm
+from verdicts.history import load_take_history, verdict_timeline
 from verdicts.models import Call, Category, Persona, Take, Tool
 from verdicts.search import parse_query, search_tools
 from verdicts.structured_data import json_ld, software_application
@@ -22,8 +23,10 @@ SUGGESTED_TOOLS = 6
 
 
 def _tool_for_page(request, slug: str) -> Tool:
-    """The tool with its category and takes (with personas): two queries."""
-    return get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+    """The tool with its category, takes (with personas) and their history: three queries."""
+    tool = get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+    load_take_history([tool])
+    return tool
 
 
 @cached_page
@@ -35,6 +38,7 @@ def tool_page(request, slug):
         "verdicts/tool.html",
         {
             "tool": tool,
+            "timeline": verdict_timeline(tool),
             # Comparisons and "compare with" links, from the apps above (comparisons).
             "comparisons": [],
             "alternatives": [],

@@ -201,7 +201,8 @@ def test_a_returning_reader_costs_no_more_than_a_stranger_whatever_the_page(
     make_comparison(a, b)
     for tool in [a, b, *(make_tool() for _ in range(tools - 2))]:
         vote(client, tool.slug, "ship")
-    with django_assert_num_queries(4):  # versions, comparison, two prefetches of takes
+    # versions, comparison, two prefetches of takes, the takes' history
+    with django_assert_num_queries(5):
         first = client.get(f"/compare/{a.slug}-vs-{b.slug}/")
     with django_assert_num_queries(1):  # the cached page: only the versions
         again = client.get(f"/compare/{a.slug}-vs-{b.slug}/")
