@@ -247,6 +247,8 @@ class TakeAdmin(SaveConflictMixin, MarkdownPreviewMixin, SimpleHistoryAdmin):
     list_filter = ["persona", "call"]
     list_select_related = ["tool", "persona"]
     search_fields = ["tool__name", "persona__name"]
+    # A select of every tool would weigh megabytes at ten thousand tools.
+    autocomplete_fields = ["tool"]
     ordering = ["tool__name", "persona__position"]
     fields = ["tool", "persona", "score", "call", "reviewed_version", "body", "body_preview"]
     readonly_fields = ["body_preview"]

@@ -187,3 +187,13 @@ def test_a_reloaded_take_that_differs_is_recorded_as_a_change(tmp_path):
     changed.write_text(json.dumps(seed))
     call_command("loaddata", str(changed), verbosity=0)
     assert [(r.history_type, r.score) for r in take.history.all()] == [("~", 71), ("+", 45)]
+
+
+@pytest.mark.django_db
+def test_a_tool_without_recorded_changes_says_so(client):
+    tool = make_tool()
+    assert "No dated changes recorded yet." in timeline(client, tool)
+    make_take(tool, make_persona(name="Creator"), score=None)
+    text = timeline(client, tool)
+    assert "No dated changes recorded yet." not in text
+    assert f"{today()} · Creator: ship, unscored (first take)" in text
