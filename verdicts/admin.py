@@ -52,7 +52,7 @@ class TakeInlineForm(forms.ModelForm):
         fields = ["persona", "score", "call", "reviewed_version", "body"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 6, "cols": 48}),
-            "reviewed_version": forms.TextInput(attrs={"size": 10}),
+            "reviewed_version": forms.TextInput(attrs={"size": 8}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -107,16 +107,8 @@ class TakeInline(MarkdownPreviewMixin, admin.TabularInline):
     model = Take
     form = TakeInlineForm
     formset = TakeFormSet
-    fields = [
-        "persona",
-        "score",
-        "call",
-        "reviewed_version",
-        "body",
-        "body_preview",
-        "change_history",
-    ]
-    readonly_fields = ["body_preview", "change_history"]
+    fields = ["persona", "score", "call", "reviewed_version", "body", "body_preview"]
+    readonly_fields = ["body_preview"]
     markdown_fields = ("body",)
     verbose_name = "panel take"
     verbose_name_plural = "panel takes (one per persona)"
@@ -139,14 +131,15 @@ class TakeInline(MarkdownPreviewMixin, admin.TabularInline):
 
     @admin.display(description="Rendered preview")
     def body_preview(self, take):
-        return rendered_preview(take.body_html)
-
-    @admin.display(description="History")
-    def change_history(self, take):
         if take.pk is None:
-            return "—"
+            return rendered_preview(take.body_html)
+        # Under the preview rather than a column of its own: the rows must fit 1280 px.
         url = reverse("admin:verdicts_take_history", args=[take.pk])
-        return format_html('<a href="{}">Every change</a>', url)
+        return format_html(
+            '{}<p class="take-history-link"><a href="{}">History: every change</a></p>',
+            rendered_preview(take.body_html),
+            url,
+        )
 
 
 class PanelVerdictFilter(admin.SimpleListFilter):
