@@ -48,7 +48,7 @@ def test_both_tools_are_required(editor_client):
 @pytest.mark.django_db
 def test_it_shows_the_public_url_made_from_the_tools_and_links_to_the_site(editor_client):
     a, b = make_tool(name="Alpha"), make_tool(name="Beta")
-    assert "Made from the two tools once saved" in text_of(editor_client.get(ADD).content.decode())
+    assert "Made from the tools once saved" in text_of(editor_client.get(ADD).content.decode())
     comparison = make_comparison(a, b)
     html = editor_client.get(f"/admin/comparisons/comparison/{comparison.pk}/change/")
     html = html.content.decode()
