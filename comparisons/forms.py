@@ -65,6 +65,10 @@ class PairPickerForm(forms.Form):
         """The names of the selects the reader filled."""
         return [name for name in PICKER_FIELDS if self.data.get(name)]
 
+    def adds_tools(self) -> bool:
+        """The reader filled a third or fourth select (valid or not): keep them in view."""
+        return any(self.data.get(name) for name in OPTIONAL_FIELDS)
+
     def error_message(self) -> str:
         """Every problem in one or two sentences, for the 400 page."""
         messages = [*self.non_field_errors()]
