@@ -197,3 +197,26 @@ def test_the_picker_redirect_costs_the_same_for_two_or_four_tools(
     assert response["Location"] == "/compare/{}/".format(
         "-vs-".join(sorted(tool.slug for tool in tools))
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_adds_a_third_tool_without_javascript(live_server, browser):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    make_tool(name="Zed Agent"), make_tool(name="Able Coder"), make_tool(name="Mid Tool")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/compare/")
+    assert not page.get_by_label("Third tool (optional)").is_visible()
+    page.locator("summary", has_text="Add a tool").click()
+    page.get_by_label("First tool").select_option(label="Zed Agent")
+    page.get_by_label("Second tool").select_option(label="Able Coder")
+    page.get_by_label("Third tool (optional)").select_option(label="Mid Tool")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(re.compile(r"/compare/able-coder-vs-mid-tool-vs-zed-agent/$"))
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Able Coder vs Mid Tool vs Zed Agent"
+    )
+    heads = page.locator(".decision-table thead th[scope=col]").all_inner_texts()
+    assert heads[1:] == ["Able Coder", "Mid Tool", "Zed Agent"]
+    context.close()
