@@ -137,6 +137,7 @@ class ComparisonQuerySet(models.QuerySet):
         return self.filter(match)
 
     def for_pair_slug(self, pair: str):
+        """for_slug() under its older name, for callers written for pairs."""
         return self.for_slug(pair)
 
     def for_tools(self, *tools: Tool):

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.test import Client
 
 from comparisons.models import Comparison
 from tests.factories import make_comparison, make_persona, make_take, make_tool
@@ -275,3 +276,19 @@ def test_the_page_and_json_run_four_queries_whatever_the_number_of_tools(
         assert len(response.json()["tools"]) == count
     else:
         assert len(column_heads(response.content.decode())) == count
+
+
+@pytest.mark.django_db
+def test_staff_preview_a_draft_trio_that_readers_cannot_see(editor_client, panel):
+    a, b, c = tools_with_takes(panel, ["Able", "Baker", "Cook"])
+    make_comparison(c, b, a, is_published=False, intro="Draft trio.")
+    preview = editor_client.get("/compare/cook-vs-baker-vs-able/")
+    assert preview.status_code == 200
+    assert "Draft preview" in text_of(preview.content.decode())
+    assert "Draft trio." in text_of(preview.content.decode())
+    # Readers get the on-demand trio, in alphabetical order.
+    reader = Client()
+    assert reader.get("/compare/cook-vs-baker-vs-able/")["Location"] == (
+        "/compare/able-vs-baker-vs-cook/"
+    )
+    assert NOTICE in text_of(reader.get("/compare/able-vs-baker-vs-cook/").content.decode())
