@@ -23,7 +23,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402 - after django.setup()
 from django.utils import timezone  # noqa: E402
 
-from comparisons.models import Comparison  # noqa: E402
+from comparisons.models import Comparison, tools_key  # noqa: E402
 from pagecache.models import bump_version  # noqa: E402
 from shiporskip.lib.markdown import render_markdown  # noqa: E402
 from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
@@ -150,10 +150,11 @@ class Filler:
             if (min(a, b), max(a, b)) in seen:
                 continue
             seen.add((min(a, b), max(a, b)))
-            rows.append((a, b, "", "", True, now, now, now))
+            # bulk inserts bypass the pre_save receiver that keeps tools_key.
+            rows.append((a, b, tools_key((a, b)), "", "", True, now, now, now))
         columns = [
-            "tool_a_id", "tool_b_id", "intro", "intro_html", "is_published", "published_at",
-            "created_at", "updated_at",
+            "tool_a_id", "tool_b_id", "tools_key", "intro", "intro_html", "is_published",
+            "published_at", "created_at", "updated_at",
         ]  # fmt: skip
         _insert(Comparison._meta.db_table, columns, rows)
         return len(rows)

@@ -1,7 +1,5 @@
-"""The open-data view of a comparison, curated or on demand: both tools' full
-payloads (from verdicts.open_data) plus the pairing's own facts."""
-
-from django.urls import reverse
+"""The open-data view of a comparison, curated or on demand: every tool's full
+payload (from verdicts.open_data) plus the comparison's own facts."""
 
 from comparisons.scorecard import build_scorecard
 from comparisons.take_changes import changes_since_published
@@ -10,20 +8,18 @@ from verdicts.open_data import isoformat_or_none, tool_payload
 
 
 def comparison_payload(comparison) -> dict:
-    """Needs both tools with categories and takes prefetched with personas, and
+    """Needs every tool with its category and takes prefetched with personas, and
     their take history loaded (comparisons.take_changes.load_comparison_history)."""
-    a, b = comparison.tool_a, comparison.tool_b
+    tools = comparison.tools
     return {
         "title": comparison.title,
         "canonical_url": absolute_url(comparison.get_absolute_url()),
-        "json_url": absolute_url(
-            reverse("comparisons:compare_json", args=[comparison.canonical_slug])
-        ),
+        "json_url": absolute_url(comparison.get_json_url()),
         "editors_pick": comparison.is_curated,
         "intro_html": comparison.intro_html or None,
         "published_at": comparison.published_at.isoformat() if comparison.is_curated else None,
         "takes_updated_at": isoformat_or_none(comparison.takes_updated_at),
-        "tools": [tool_payload(a), tool_payload(b)],
+        "tools": [tool_payload(tool) for tool in tools],
         # Takes whose latest change came after publication (curated pairs only).
         "changed_after_publication": [
             {
@@ -37,8 +33,8 @@ def comparison_payload(comparison) -> dict:
         ],
         "scorecard": [
             # Calls in the order of "tools"; null where the persona did not review.
-            {"persona": row.persona.slug, "calls": [_call(row.take_a), _call(row.take_b)]}
-            for row in build_scorecard(a, b)
+            {"persona": row.persona.slug, "calls": [_call(take) for take in row.takes]}
+            for row in build_scorecard(tools)
         ],
     }
 

@@ -9,13 +9,14 @@ from verdicts.history import LateChange, changes_after, load_take_history
 
 
 def load_comparison_history(comparison) -> None:
-    """Both tools' take history, in one query (verdicts.history.load_take_history)."""
-    load_take_history([comparison.tool_a, comparison.tool_b])
+    """Every tool's take history, in one query (verdicts.history.load_take_history)."""
+    load_take_history(comparison.tools)
 
 
 def changes_since_published(comparison) -> list[LateChange]:
-    """Each take on either tool that changed after the comparison's published_at,
-    newest first; [] for an on-demand pair. Needs load_comparison_history() first."""
+    """Each take on any of its tools that changed after the comparison's
+    published_at, newest first; [] for an on-demand comparison. Needs
+    load_comparison_history() first."""
     if not comparison.is_curated:
         return []
-    return changes_after([comparison.tool_a, comparison.tool_b], comparison.published_at)
+    return changes_after(comparison.tools, comparison.published_at)

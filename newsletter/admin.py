@@ -118,7 +118,7 @@ class IssueAdmin(ReadOnlyAdmin):
 
     @admin.display(description="New comparisons")
     def covered_comparisons(self, issue):
-        comparisons = issue.comparisons.select_related("tool_a", "tool_b")
+        comparisons = issue.comparisons.with_tools()
         return format_html_join(", ", "{}", ((c.title,) for c in comparisons)) or "None"
 
     @admin.display(description="Updated verdicts")

@@ -88,7 +88,7 @@ def compose(since: datetime, until: datetime) -> Digest:
     follows_issue_pk = _newest_issue_pk()
     comparisons = _new_comparisons(since, until)
     load_tool_panels(comparisons)
-    in_comparisons = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
+    in_comparisons = {pk for c in comparisons for pk in c.tool_ids}
     changed = _changed_tools(since, until, exclude=in_comparisons)
     return Digest(
         since=since,
@@ -114,7 +114,7 @@ def _new_comparisons(since, until) -> list[Comparison]:
         Comparison.objects.published()
         .filter(window)
         .exclude(newsletter_issues__isnull=False)
-        .select_related("tool_a", "tool_b")
+        .with_tools()
         .order_by("-published_at", "-pk")
     )
 
@@ -128,6 +128,8 @@ def _changed_tools(since, until, exclude: set[int]) -> list[ChangedTool]:
             Q(changed_tools=OuterRef("pk"))
             | Q(comparisons__tool_a=OuterRef("pk"))
             | Q(comparisons__tool_b=OuterRef("pk"))
+            | Q(comparisons__tool_c=OuterRef("pk"))
+            | Q(comparisons__tool_d=OuterRef("pk"))
         )
         .order_by("-period_until")
         .values("period_until")[:1]

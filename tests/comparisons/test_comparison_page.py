@@ -104,7 +104,6 @@ def test_the_reversed_pair_redirects_permanently_to_the_canonical_url(client, se
     "pair",
     [
         "smolvm-vs-nothing",
-        "smolvm-vs-smolvm",
         "nothing-vs-nowhere",
         "smolvm",
         "smolvm-vs-",
