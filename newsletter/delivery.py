@@ -2,7 +2,9 @@
 delivery recorded in its own committed transaction.
 
 For each delivery a run
-1. re-reads the subscriber: one who left since the issue was composed is not sent it;
+1. re-reads the subscriber: one who left since the issue was composed is not sent it,
+   nor is an address the email service reported as bouncing or complaining
+   (Subscriber.suppressed_at, newsletter/feedback.py);
 2. builds the message and serialises it to the exact bytes to send; a message that
    cannot be built (a line break in a stored subject or address, any other error
    while building) marks the delivery failed with the reason and the run goes on;
@@ -209,12 +211,14 @@ def _fail(delivery_id: int, error: str, was: list[str]) -> None:
 
 
 def _claim(delivery_id: int, message_id: str) -> bool:
-    """Take the delivery for this run; False if another run took it or the reader left."""
+    """Take the delivery for this run; False if another run took it, the reader left
+    or the address was suppressed meanwhile."""
     return bool(
         Delivery.objects.filter(
             pk=delivery_id,
             status__in=RETRYABLE,
             subscriber__status=Subscriber.Status.CONFIRMED,
+            subscriber__suppressed_at__isnull=True,
         ).update(
             status=Delivery.Status.SENDING, message_id=message_id, last_attempt_at=timezone.now()
         )
@@ -231,7 +235,15 @@ class Result:
 
 def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> Result:
     """Send one delivery. Raises DeliveryStopped when the server or connection fails."""
-    subscriber = Subscriber.objects.only("email", "status").get(deliveries__pk=delivery_id)
+    subscriber = Subscriber.objects.only("email", "status", "suppressed_at").get(
+        deliveries__pk=delivery_id
+    )
+    if subscriber.is_suppressed:
+        # The email service reported a hard bounce or a complaint: never again.
+        Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
+            status=Delivery.Status.SUPPRESSED
+        )
+        return Result(Delivery.Status.SUPPRESSED)
     if subscriber.status != Subscriber.Status.CONFIRMED:
         Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
             status=Delivery.Status.CANCELLED
@@ -282,6 +294,7 @@ class Outcome:
     sent: int = 0
     failed: int = 0
     cancelled: int = 0
+    suppressed: int = 0
     stopped: str = ""  # why the run stopped early, if it did
     reasons: Counter = field(default_factory=Counter)  # failure reason -> deliveries
 
@@ -289,12 +302,14 @@ class Outcome:
         self.sent += other.sent
         self.failed += other.failed
         self.cancelled += other.cancelled
+        self.suppressed += other.suppressed
         self.stopped = self.stopped or other.stopped
         self.reasons.update(other.reasons)
 
     def count(self, result: Result) -> None:
         self.sent += result.status == Delivery.Status.SENT
         self.cancelled += result.status == Delivery.Status.CANCELLED
+        self.suppressed += result.status == Delivery.Status.SUPPRESSED
         if result.status == Delivery.Status.FAILED:
             self.failed += 1
             self.reasons[result.reason] += 1
