@@ -26,6 +26,11 @@ it with its Message-ID; `send_weekly_digest --requeue-interrupted` makes such
 deliveries pending again once an operator has checked the mail server's log.
 Any other failure of the server or the connection stops the run; what was not
 sent stays pending.
+
+Through an email service's API (ANYMAIL_ESP) steps 3 and 5 are one request: a
+clear refusal of the message (AnymailRecipientsRefused, a 4xx about the message)
+marks it failed; any other error, or no answer, leaves it "sending" and stops
+the run, as a lost connection after DATA does.
 """
 
 import contextlib
@@ -35,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -48,6 +54,9 @@ from newsletter.models import Delivery, Issue, Subscriber
 
 # RFC 5321: 421 means the server is closing the connection, whatever the command.
 SERVICE_CLOSING = 421
+# Answers of an email service's API that refuse the one message (a bad or inactive
+# address, an unacceptable message); 401, 429 or 5xx concern every message.
+SERVICE_REFUSED_MESSAGE = {400, 404, 409, 413, 415, 422}
 # The states a run may (re)send from.
 RETRYABLE = [Delivery.Status.PENDING, Delivery.Status.FAILED]
 
@@ -146,8 +155,17 @@ class Transport:
             raise smtplib.SMTPRecipientsRefused({prepared.recipient: (code, reply)})
 
     def transmit(self, prepared: Prepared) -> None:
+        """Raises MessageRefused when an email service's API refused this message
+        alone; its other errors are OSErrors (requests'), like a lost connection."""
         if not self.is_smtp:
-            self.backend.send_messages([prepared.message])
+            try:
+                self.backend.send_messages([prepared.message])
+            except AnymailRecipientsRefused as error:
+                raise MessageRefused(f"refused by the email service: {error}") from error
+            except AnymailAPIError as error:
+                if getattr(error, "status_code", None) in SERVICE_REFUSED_MESSAGE:
+                    raise MessageRefused(f"refused by the email service: {error}") from error
+                raise
             return
         smtp = self.backend.connection
         code, reply = smtp.data(prepared.data)
@@ -167,6 +185,10 @@ class Transport:
         # Disconnected: the caller raises the error that matters.
         with contextlib.suppress(smtplib.SMTPServerDisconnected):
             smtp.rset()
+
+
+class MessageRefused(Exception):
+    """The email service's API refused this one message: nothing was sent."""
 
 
 class DeliveryStopped(Exception):
@@ -271,6 +293,10 @@ def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> Result:
         return Result(Delivery.Status.PENDING)
     try:
         transport.transmit(prepared)
+    except MessageRefused as error:
+        reason = str(error)[:REASON_LENGTH]
+        _fail(delivery_id, reason, was=[Delivery.Status.SENDING])
+        return Result(Delivery.Status.FAILED, reason)
     except (OSError, smtplib.SMTPException) as error:
         if refusal := _refused(error):
             _fail(delivery_id, refusal, was=[Delivery.Status.SENDING])
