@@ -85,7 +85,7 @@ def tracking_webhook(request, esp: str):
     view = webhook[0].as_view()
     try:
         return view(request)
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         # Authenticated but not shaped as the service sends it.
-        log.warning("%s tracking webhook: payload not understood", esp, exc_info=True)
+        log.warning("%s tracking webhook: payload not understood (%r)", esp, error)
         return HttpResponseBadRequest("The payload is not a tracking event of this service.\n")

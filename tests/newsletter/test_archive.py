@@ -211,7 +211,8 @@ def test_an_issue_stored_before_the_archive_shows_its_text_without_the_reader_li
         period_since=timezone.now(),
         period_until=timezone.now(),
         html_body="<p>No markers here</p>",
-        text_body=f"Old vs Older\n\nThe panel said ship.\n\n-- \nUnsubscribe: {digest.READER_UNSUBSCRIBE_URL}",
+        text_body="Old vs Older\n\nThe panel said ship.\n\n-- \n"
+        f"Unsubscribe: {digest.READER_UNSUBSCRIBE_URL}",
         sent_at=timezone.now(),
     )
 
