@@ -73,6 +73,21 @@ class Digest:
     def is_empty(self) -> bool:
         return not self.comparisons and not self.changed
 
+    def shrink(self) -> bool:
+        """Leave a quarter (at least one) of the longer shown list to the archive
+        page; False when one item is all that is left to show."""
+        if len(self.comparisons) + len(self.changed) <= 1:
+            return False
+        if len(self.comparisons) >= len(self.changed):
+            keep = len(self.comparisons) - max(1, len(self.comparisons) // 4)
+            self.more_comparisons += len(self.comparisons) - keep
+            self.comparisons = self.comparisons[:keep]
+        else:
+            keep = len(self.changed) - max(1, len(self.changed) // 4)
+            self.more_changed += len(self.changed) - keep
+            self.changed = self.changed[:keep]
+        return True
+
     @property
     def comparison_count(self) -> int:
         return len(self.comparisons) + self.more_comparisons
@@ -232,7 +247,20 @@ def _shown_changes(pks: list[int], since, until) -> list[ChangedTool]:
 
 def render(digest: Digest) -> tuple[str, str, str]:
     """Subject, HTML body and text body, with READER_UNSUBSCRIBE_URL for the reader's
-    link and ISSUE_URL for the issue's archive page (publish() fills it in)."""
+    link and ISSUE_URL for the issue's archive page (publish() fills it in).
+
+    When both bodies together pass DIGEST_MAX_BYTES (long tool names and taglines
+    can make twenty items too many), fewer items are shown (Digest.shrink()) until
+    they fit: the cap on items and the cap on bytes both hold. No query.
+    """
+    while True:
+        subject, html_body, text_body = _render(digest)
+        size = len(html_body.encode()) + len(text_body.encode())
+        if size <= settings.DIGEST_MAX_BYTES or not digest.shrink():
+            return subject, html_body, text_body
+
+
+def _render(digest: Digest) -> tuple[str, str, str]:
     year, week = digest.iso_year_week
     context = {
         "digest": digest,

@@ -213,6 +213,9 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 # How many new comparisons, and how many updated verdicts, an issue's email shows;
 # the rest are counted ("and N more") and listed on the archive page.
 DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 20, minimum=1)
+# ...and fewer when the HTML and text bodies together would pass this many bytes:
+# mail clients clip messages over about 100 KB (Gmail at 102 KB).
+DIGEST_MAX_BYTES = env_int("DIGEST_MAX_BYTES", 90_000, minimum=10_000)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
