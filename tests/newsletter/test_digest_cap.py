@@ -32,7 +32,7 @@ def site(settings):
 
 def fill(tools: int, comparisons: int, longest: bool = False) -> None:
     """`tools` published tools, six takes each, all revised this week; the first
-    2 × `comparisons` of them paired in new comparisons. longest: names and
+    2 x `comparisons` of them paired in new comparisons. longest: names and
     taglines as long as the fields allow (120 and 200 characters)."""
     category = make_category()
     personas = [make_persona() for _ in range(6)]
