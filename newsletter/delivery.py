@@ -156,7 +156,7 @@ class Transport:
 
     def transmit(self, prepared: Prepared) -> None:
         """Raises MessageRefused when an email service's API refused this message
-        alone; its other errors are OSErrors (requests'), like a lost connection."""
+        alone; its other errors as OSErrors, like a lost connection."""
         if not self.is_smtp:
             try:
                 self.backend.send_messages([prepared.message])
@@ -165,7 +165,8 @@ class Transport:
             except AnymailAPIError as error:
                 if getattr(error, "status_code", None) in SERVICE_REFUSED_MESSAGE:
                     raise MessageRefused(f"refused by the email service: {error}") from error
-                raise
+                # No clear answer: the service may have taken it, as after DATA.
+                raise ConnectionError(f"the email service: {error}") from error
             return
         smtp = self.backend.connection
         code, reply = smtp.data(prepared.data)

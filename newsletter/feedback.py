@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsletter.models import Subscriber, Suppression
+from shiporskip.lib.cross_origin import leave_csrf_cookie_alone
+from shiporskip.lib.methods import allow_methods
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +76,14 @@ def record(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None
     log.info("%s %s for subscriber rows: %d changed", esp_name, kind, changed)
 
 
+@allow_methods("POST")  # outermost: it sees the view is csrf_exempt
 @csrf_exempt  # the service signs or authenticates its posts; it has no CSRF token
 def tracking_webhook(request, esp: str):
     """The email service's tracking post: 200 once recorded, 400 when refused
     (bad credentials, bad signature, a payload not understood), 404 for a
-    service that is not configured."""
+    service that is not configured, 405 for anything but POST."""
+    # A machine's endpoint: never renew a stale csrftoken cookie on its answers.
+    leave_csrf_cookie_alone(request)
     webhook = WEBHOOKS.get(esp)
     if webhook is None or not settings.ANYMAIL.get(webhook[1]):
         return HttpResponseNotFound("No tracking webhook is configured for this service.\n")

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from newsletter import archive, feedback, feeds, views
 from pagecache.decorators import cached_page
@@ -8,10 +7,6 @@ from shiporskip.lib.methods import allow_methods
 app_name = "newsletter"
 urlpatterns = [
     path("newsletter/", archive.archive, name="archive"),
-    path(
-        "newsletter/issues/",
-        RedirectView.as_view(pattern_name="newsletter:archive", permanent=True),
-    ),
     path("newsletter/issues/<int:number>/", archive.issue, name="issue"),
     path(
         "feeds/newsletter/",

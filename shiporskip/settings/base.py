@@ -14,6 +14,7 @@ from shiporskip.env import (
     env_database_url,
     env_int,
     env_list,
+    env_required,
     env_str,
 )
 
@@ -258,6 +259,13 @@ _ANYMAIL_KEYS = {
     "SENDGRID_API_KEY": env_str("ANYMAIL_SENDGRID_API_KEY"),
 }
 ANYMAIL = {key: value for key, value in _ANYMAIL_KEYS.items() if value is not None}
+_ANYMAIL_API_KEYS = {
+    "postmark": "ANYMAIL_POSTMARK_SERVER_TOKEN",
+    "mailgun": "ANYMAIL_MAILGUN_API_KEY",
+    "sendgrid": "ANYMAIL_SENDGRID_API_KEY",
+}
+if ANYMAIL_ESP:  # refuse to start rather than fail every message of the first send
+    env_required(_ANYMAIL_API_KEYS[ANYMAIL_ESP], f"the API key of ANYMAIL_ESP={ANYMAIL_ESP}")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     ANYMAIL_BACKENDS.get(ANYMAIL_ESP)

@@ -221,9 +221,3 @@ def test_an_issue_stored_before_the_archive_shows_its_text_without_the_reader_li
     assert "The panel said ship." in article(html)
     assert "Unsubscribe" not in article(html)
     assert digest.READER_UNSUBSCRIBE_URL not in html
-
-
-def test_newsletter_issues_without_a_number_redirects_to_the_archive(client):
-    response = client.get("/newsletter/issues/")
-    assert response.status_code == 301
-    assert response["Location"] == "/newsletter/"
