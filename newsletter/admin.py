@@ -179,8 +179,19 @@ def export_subscribers_csv(modeladmin, request, queryset):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(ReadOnlyAdmin):
-    list_display = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["status"]
+    list_display = [
+        "email",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "suppressed_at",
+        "suppression_reason",
+        "soft_bounces",
+    ]
+    # Suppressed: the email service reported a hard bounce or a complaint
+    # (newsletter/feedback.py); "Suppressed at: Not empty" lists them all.
+    list_filter = ["status", ("suppressed_at", admin.EmptyFieldListFilter), "suppression_reason"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
     actions = [export_subscribers_csv]

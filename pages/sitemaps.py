@@ -14,6 +14,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from comparisons.models import TOOL_FIELDS, Comparison
+from newsletter.models import Issue
 from verdicts.models import Category, Persona, Take, Tool
 
 # Change when /methodology/ is rewritten: it has no row to date it.
@@ -123,10 +124,27 @@ class CategorySitemap(SiteUrlSitemap):
         return _latest(category.last_tool, category.last_take)
 
 
+class NewsletterSitemap(SiteUrlSitemap):
+    """The newsletter archive (item None), dated by its newest issue, and each sent
+    issue: one query. Nothing until the first issue is sent."""
+
+    def items(self):
+        issues = list(Issue.objects.sent().only("pk", "sent_at"))
+        self._newest_sent = issues[0].sent_at if issues else None
+        return [None, *issues] if issues else []
+
+    def location(self, issue):
+        return reverse("newsletter:archive") if issue is None else issue.get_absolute_url()
+
+    def lastmod(self, issue):
+        return self._newest_sent if issue is None else issue.sent_at
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "comparisons": ComparisonSitemap,
     "tools": ToolSitemap,
     "reviewers": PersonaSitemap,
     "categories": CategorySitemap,
+    "newsletter": NewsletterSitemap,
 }
