@@ -9,7 +9,9 @@ path, only the query parameters the view reads (`query=`; anything else is
 dropped, so `?x=1…1200` cannot fill the cache) and gzip-or-identity. A stored
 variant is compressed once, when rendered (gzip_page under the cache), and
 carries a strong ETag of its bytes and a Last-Modified of the content it shows;
-ConditionalGetMiddleware answers 304 from them.
+ConditionalGetMiddleware answers 304 from them. The key and the stored format
+live in pagecache.store; most hits never reach this decorator, because
+pagecache.middleware serves them first from the same store.
 
 Readers with a session cookie (signed-in staff, who may preview drafts) get
 the view uncached and `Cache-Control: private, no-store`.
