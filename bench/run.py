@@ -257,10 +257,15 @@ def hey_latency(url, rate):
         str(per_worker),
         url,
     )
-    p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
-    p99 = float(re.search(r"99%+ in ([\d.]+) secs", out).group(1)) * 1000
+    p50 = re.search(r"50%+ in ([\d.]+) secs", out)
+    p99 = re.search(r"99%+ in ([\d.]+) secs", out)
+    if not (p50 and p99):
+        # hey prints no distribution when no request finished in the round (the
+        # machine stalled): the round has no figure, rather than ending the run.
+        log(f"hey: no latency distribution for {url} at {rate:.0f}/s:\n{out}")
+        return None
     achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return p50, p99, achieved, workers * per_worker
+    return float(p50.group(1)) * 1000, float(p99.group(1)) * 1000, achieved, workers * per_worker
 
 
 def page_weight(base):
@@ -312,6 +317,7 @@ def throughput_section(server, report, label, targets=TARGETS):
         for _ in range(40):
             fetch(server.base + url)
     results = summarise(paired_rounds(server, server.base + STATIC_URL))
+    start = len(report)
     report.append(
         f"### Throughput, {label} "
         f"(wrk -t2 -c{CONNECTIONS} -d{SECONDS}s; {PAIRS} static/page pairs per page)"
@@ -332,6 +338,7 @@ def throughput_section(server, report, label, targets=TARGETS):
     report.append("")
     report.append("</details>")
     report.append("")
+    log("\n".join(report[start:]))  # seen even if a later section fails
     return results
 
 
@@ -391,6 +398,10 @@ def main():
             for name in ["static file", *PAGES]:
                 url = server.base + (PAGES.get(name) or STATIC_URL)
                 rounds = [hey_latency(url, 0.6 * seed[name][0]) for _ in range(LATENCY_ROUNDS)]
+                rounds = [r for r in rounds if r is not None]
+                if not rounds:
+                    report.append(f"| {name} | no round finished | | | | | |")
+                    continue
                 p50, p99, achieved, asked = (
                     statistics.median(r[i] for r in rounds) for i in range(4)
                 )
