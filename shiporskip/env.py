@@ -174,7 +174,7 @@ def caches_from_env() -> dict:
         }
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "pagecache.file_cache.PageFileCache",
             "LOCATION": env_str("PAGE_CACHE_DIR", str(_PROJECT_DIR / ".cache" / "pages")),
         },
         "ratelimit": _DATABASE_COUNTERS,

@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # `private, no-store` on everything that is not a declared public page.
     "pagecache.cache_control.PrivateByDefaultMiddleware",
+    # Page-cache hits for anonymous readers, answered before sessions, CSRF,
+    # authentication, messages, axes and URL dispatch (none of which a hit needs).
+    "pagecache.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
