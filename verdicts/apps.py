@@ -10,8 +10,11 @@ class VerdictsConfig(AppConfig):
         from pagecache import invalidation
         from verdicts.models import Category, Persona, Take, Tool
         from verdicts.publishing import scheduled_q
+        from verdicts.search_index import keep_index_current
         from verdicts.signals import tally_recounted, vote_cast
 
         invalidation.retire_pages_when_saved(Category, Tool, Persona, Take)
         invalidation.retire_vote_pages_on(vote_cast, tally_recounted)
         invalidation.retire_pages_when_published(Tool, lambda now: scheduled_q(now=now))
+        # Search documents follow the same saves (verdicts/search_index.py).
+        keep_index_current()
