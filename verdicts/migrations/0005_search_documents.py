@@ -18,7 +18,7 @@ SQLITE_CREATE = [
     f"""CREATE VIRTUAL TABLE verdicts_search_fts USING fts5(
         {FTS_COLUMNS},
         content='verdicts_searchdocument', content_rowid='tool_id',
-        tokenize="porter unicode61 remove_diacritics 2 tokenchars '+#'",
+        tokenize="porter unicode61 remove_diacritics 0 tokenchars '+#'",
         prefix='2'
     )""",
     """CREATE VIRTUAL TABLE verdicts_search_names USING fts5(
