@@ -95,8 +95,9 @@ def index_tools(tool_ids, *, models=None) -> int:
     return written
 
 
-def rebuild(*, models=None) -> int:
-    """Every tool's document from scratch; returns how many were written."""
+def rebuild(*, models=None, retire_pages=True) -> int:
+    """Every tool's document from scratch; returns how many were written. Cached
+    pages are retired (search pages may change); a migration passes False."""
     if models is None:
         from verdicts.models import SearchDocument, Take, Tool
 
@@ -113,7 +114,12 @@ def rebuild(*, models=None) -> int:
             cursor.execute(
                 "INSERT INTO verdicts_search_names(verdicts_search_names) VALUES ('rebuild')"
             )
-    return index_tools(tool_model.objects.values_list("pk", flat=True), models=models)
+    written = index_tools(tool_model.objects.values_list("pk", flat=True), models=models)
+    if retire_pages:
+        from pagecache.models import bump_version
+
+        bump_version()
+    return written
 
 
 def is_stale() -> bool:

@@ -128,7 +128,9 @@ def test_a_versus_query_leads_to_the_curated_comparison_first(client, catalogue)
     assert "Claude 4 API vs smolvm" in text_of(block)
     assert "an editor's pick" in text_of(block)
     # The tools themselves are listed below it.
-    assert {"Claude 4 API", "smolvm"} <= set(found(client.get("/search/", {"q": "claude vs smolvm"})))
+    assert {"Claude 4 API", "smolvm"} <= set(
+        found(client.get("/search/", {"q": "claude vs smolvm"}))
+    )
 
 
 @pytest.mark.django_db

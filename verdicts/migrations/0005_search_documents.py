@@ -86,7 +86,7 @@ def build_documents(apps, schema_editor):
     from verdicts.search_index import rebuild
 
     models = tuple(apps.get_model("verdicts", name) for name in ("Tool", "Take", "SearchDocument"))
-    rebuild(models=models)
+    rebuild(models=models, retire_pages=False)
 
 
 class Migration(migrations.Migration):
