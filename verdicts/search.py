@@ -28,6 +28,7 @@ from verdicts.search_engines import MARK_START, MARK_STOP
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 MAX_RESULTS = 50
+DRAFT_ALLOWANCE = 10
 # At most this many sides in "a vs b vs c".
 MAX_SIDES = 4
 
@@ -180,18 +181,17 @@ class SearchResults:
         return iter(self.tools)
 
 
-def rank_tool_ids(query: SearchQuery, tools=None, limit: int = MAX_RESULTS):
-    """[(tool id, snippet)] of the best hits among `tools` (published by default),
-    and whether they are close names rather than matches: one query, two when
+def rank_tool_ids(query: SearchQuery, limit: int = MAX_RESULTS):
+    """([(tool id, snippet)] of the best hits, drafts included, best first;
+    whether they are close names rather than matches): one query, two when
     nothing matched and close names were looked for."""
     if not query.branches:
         return [], False
-    tools = Tool.objects.published() if tools is None else tools
     engine = search_engines.for_connection()
-    hits = engine.ranked(query, tools, limit)
+    hits = engine.ranked(query, limit)
     if hits or not _may_be_a_typo(query):
         return hits, False
-    return engine.close_names(query.terms, tools, limit), True
+    return engine.close_names(query.terms, limit), True
 
 
 def _may_be_a_typo(query: SearchQuery) -> bool:
@@ -200,14 +200,18 @@ def _may_be_a_typo(query: SearchQuery) -> bool:
 
 
 def search_tools(query: SearchQuery, tools=None) -> SearchResults:
-    """The page of hits with their panel counts and category: two queries (three
-    when nothing matched and close names were looked for)."""
-    hits, close = rank_tool_ids(query, tools)
+    """The page of hits among `tools` (published tools by default) with their panel
+    counts and category: two queries (three when nothing matched and close names
+    were looked for). Hits the reader may not see (drafts) are dropped here, on the
+    page of hits, so the ranking never reads every tool's row; DRAFT_ALLOWANCE
+    more hits are ranked so that a few drafts leave the page full."""
+    hits, close = rank_tool_ids(query, MAX_RESULTS + DRAFT_ALLOWANCE)
     if not hits:
         return SearchResults()
+    tools = Tool.objects.published() if tools is None else tools
     by_id = {
         tool.pk: tool
-        for tool in Tool.objects.filter(pk__in=[tool_id for tool_id, _ in hits])
+        for tool in tools.filter(pk__in=[tool_id for tool_id, _ in hits])
         .with_panel_counts()
         .select_related("category")
         .defer("description", "description_html")
@@ -218,4 +222,4 @@ def search_tools(query: SearchQuery, tools=None) -> SearchResults:
         if tool is not None:
             tool.snippet = highlighted(snippet)
             found.append(tool)
-    return SearchResults(tools=found, close_names=close)
+    return SearchResults(tools=found[:MAX_RESULTS], close_names=close)

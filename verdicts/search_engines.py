@@ -2,12 +2,14 @@
 
 Each engine answers the same two questions for verdicts/search.py:
 
-- `ranked(query, tools, limit)`: [(tool id, snippet)] of the best hits among the
-  `tools` queryset, in one query: name hits (the name contains what was typed)
-  first, then the engine's relevance, then the name. The snippet (a few words
-  around a match, matches between MARK_START and MARK_STOP) is made for the page
-  of hits only, after the limit.
-- `close_names(terms, tools, limit)`: tools whose name has a word within a typo or
+- `ranked(query, limit)`: [(tool id, snippet)] of the best hits among all tools,
+  drafts included (the caller keeps those its reader may see, on the page of
+  hits only), in one query: name hits (the name contains what was typed) first,
+  then the engine's relevance, then the name. Relevance is computed for the
+  newest WINDOW matches only, so a word every tool contains costs the same at
+  10,000 tools as at 1,000. The snippet (a few words around a match, matches
+  between MARK_START and MARK_STOP) is made for the page of hits only.
+- `close_names(terms, limit)`: tools whose name has a word within a typo or
   two of a term ("cluade" → Claude), when nothing matched: one query for
   candidates, then the same edit-distance rule (`is_close`) on both engines.
 
@@ -27,6 +29,10 @@ from django.db import connection
 # bm25() weights of name, tagline, category, description, takes.
 BM25_WEIGHTS = (10.0, 5.0, 3.0, 2.0, 1.0)
 SNIPPET_WORDS = 14
+# Relevance is computed for at most this many matches, the newest tools first
+# (and as many name hits): a word found in every one of 10,000 tools must not
+# cost 10,000 bm25()/ts_rank() calls. Below it the ranking is exact.
+WINDOW = 1000
 # Close names: at most this many candidates are checked in Python.
 CANDIDATES = 200
 # pg_trgm's word_similarity above which a name is a candidate ("cluade" and
@@ -42,12 +48,6 @@ MARK_START, MARK_STOP = "\x02", "\x03"
 def for_connection():
     """The engine of the default database."""
     return PostgreSQLEngine() if connection.vendor == "postgresql" else SQLiteEngine()
-
-
-def _visible(tools) -> tuple[str, tuple]:
-    """SQL for the ids of `tools` (any Tool queryset), to filter hits with."""
-    sql, params = tools.order_by().values("pk").query.sql_with_params()
-    return sql, tuple(params)
 
 
 def edit_distance(a: str, b: str, bound: int) -> int:
@@ -90,12 +90,12 @@ def is_close(term: str, name: str) -> int | None:
 
 
 class Engine:
-    def close_names(self, terms, tools, limit):
+    def close_names(self, terms, limit):
         terms = [term for term in terms if allowed_typos(term)]
         if not terms:
             return []
         scored = []
-        for tool_id, name in self.close_name_candidates(terms, tools):
+        for tool_id, name in self.close_name_candidates(terms):
             distances = [d for d in (is_close(term, name) for term in terms) if d is not None]
             if distances:
                 scored.append((min(distances), name.casefold(), tool_id))
@@ -119,55 +119,58 @@ def fts_match(query) -> str:
 
 
 class SQLiteEngine(Engine):
-    def ranked(self, query, tools, limit):
-        visible, visible_params = _visible(tools)
+    def ranked(self, query, limit):
         match = fts_match(query)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        parts = [
-            f"SELECT rowid AS tool_id, bm25(verdicts_search_fts, {weights}) AS text_rank, "  # noqa: S608
-            "0 AS name_hit FROM verdicts_search_fts WHERE verdicts_search_fts MATCH %s"
-        ]
-        params = [match]
         # The trigram tokenizer finds substrings of three characters or more.
-        if len(query.name_text) >= 3:
-            parts.append(
-                "SELECT rowid, 0.0, 1 FROM verdicts_search_names "
-                "WHERE verdicts_search_names MATCH %s"
-            )
-            params.append(_fts_string(query.name_text))
+        names = _fts_string(query.name_text) if len(query.name_text) >= 3 else None
+        # Every CTE is MATERIALIZED: a constraint pushed into an FTS5 scan (rowid IN
+        # (…)) makes SQLite run the full-text query once per row.
         sql = f"""
-            WITH hits AS MATERIALIZED ({" UNION ALL ".join(parts)}),
-            best AS (
-                SELECT hits.tool_id, MIN(hits.text_rank) AS text_rank,
-                       MAX(hits.name_hit) AS name_hit, d.name AS name
-                FROM hits JOIN verdicts_searchdocument d ON d.tool_id = hits.tool_id
-                WHERE hits.tool_id IN ({visible})
-                GROUP BY hits.tool_id
-                ORDER BY name_hit DESC, text_rank, lower(d.name), hits.tool_id
+            WITH text_hits AS MATERIALIZED (
+                SELECT rowid AS tool_id, bm25(verdicts_search_fts, {weights}) AS text_rank
+                FROM verdicts_search_fts WHERE verdicts_search_fts MATCH %s
+                ORDER BY rowid DESC LIMIT %s
+            ),
+            name_hits AS MATERIALIZED (
+                SELECT rowid AS tool_id FROM verdicts_search_names
+                WHERE %s IS NOT NULL AND verdicts_search_names MATCH %s
+                ORDER BY rowid DESC LIMIT %s
+            ),
+            hits AS (
+                SELECT tool_id, 0 AS name_hit, text_rank FROM text_hits
+                UNION ALL SELECT tool_id, 1, 0.0 FROM name_hits
+            ),
+            best AS MATERIALIZED (
+                SELECT tool_id, MAX(name_hit) AS name_hit, MIN(text_rank) AS text_rank
+                FROM hits GROUP BY tool_id
+                ORDER BY name_hit DESC, text_rank, tool_id
                 LIMIT %s
             )
             SELECT best.tool_id,
                 (SELECT snippet(verdicts_search_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})
                  FROM verdicts_search_fts
                  WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = best.tool_id)
-            FROM best
-            ORDER BY best.name_hit DESC, best.text_rank, lower(best.name), best.tool_id
-        """  # noqa: S608 - formats in constants and the queryset's SQL; input goes as params
+            FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id
+            ORDER BY best.name_hit DESC, best.text_rank, lower(d.name), best.tool_id
+        """  # noqa: S608 - formats in constants only; input goes as params
+        params = [match, WINDOW, names, names or '""', WINDOW, limit, match]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *visible_params, limit, match])
+            cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def close_name_candidates(self, terms, tools):
-        visible, visible_params = _visible(tools)
+    def close_name_candidates(self, terms):
         prefixes = " OR ".join(f"{_fts_string(term[:2])} *" for term in terms)
-        sql = f"""
+        sql = """
+            WITH candidates AS MATERIALIZED (
+                SELECT rowid AS tool_id FROM verdicts_search_fts
+                WHERE verdicts_search_fts MATCH %s ORDER BY rowid DESC LIMIT %s
+            )
             SELECT d.tool_id, d.name
-            FROM verdicts_search_fts f JOIN verdicts_searchdocument d ON d.tool_id = f.rowid
-            WHERE verdicts_search_fts MATCH %s AND d.tool_id IN ({visible})
-            ORDER BY f.rank LIMIT %s
-        """  # noqa: S608 - formats in constants and the queryset's SQL; input goes as params
+            FROM candidates c JOIN verdicts_searchdocument d ON d.tool_id = c.tool_id
+        """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [f"name : ({prefixes})", *visible_params, CANDIDATES])
+            cursor.execute(sql, [f"name : ({prefixes})", CANDIDATES])
             return list(cursor.fetchall())
 
 
@@ -184,17 +187,26 @@ class PostgreSQLEngine(Engine):
         f'MaxWords={SNIPPET_WORDS}, MinWords=5, FragmentDelimiter=" … "'
     )
 
-    def ranked(self, query, tools, limit):
-        visible, visible_params = _visible(tools)
+    def ranked(self, query, limit):
         text = query.websearch_text
         like = _like_pattern(query.name_text) if query.name_text else None
         sql = f"""
             WITH q AS (SELECT {self.TSQUERY} AS query),
-            best AS (
-                SELECT d.tool_id, d.name, COALESCE(d.name ILIKE %s, false) AS name_hit,
+            text_hits AS MATERIALIZED (
+                SELECT d.tool_id FROM verdicts_searchdocument d, q
+                WHERE d.vector @@ q.query ORDER BY d.tool_id DESC LIMIT %s
+            ),
+            name_hits AS MATERIALIZED (
+                SELECT d.tool_id FROM verdicts_searchdocument d
+                WHERE d.name ILIKE %s ORDER BY d.tool_id DESC LIMIT %s
+            ),
+            best AS MATERIALIZED (
+                SELECT d.tool_id, d.name, n.tool_id IS NOT NULL AS name_hit,
                        ts_rank(d.vector, q.query) AS text_rank
-                FROM verdicts_searchdocument d, q
-                WHERE (d.vector @@ q.query OR d.name ILIKE %s) AND d.tool_id IN ({visible})
+                FROM (SELECT tool_id FROM text_hits UNION SELECT tool_id FROM name_hits) h
+                JOIN verdicts_searchdocument d ON d.tool_id = h.tool_id
+                LEFT JOIN name_hits n ON n.tool_id = h.tool_id
+                CROSS JOIN q
                 ORDER BY name_hit DESC, text_rank DESC, lower(d.name), d.tool_id
                 LIMIT %s
             )
@@ -202,21 +214,21 @@ class PostgreSQLEngine(Engine):
                 'english',
                 concat_ws(' / ', d.name, d.tagline, d.category, d.description, d.takes),
                 q.query, %s)
-            FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id, q
+            FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id CROSS JOIN q
             ORDER BY best.name_hit DESC, best.text_rank DESC, lower(best.name), best.tool_id
-        """  # noqa: S608 - formats in constants and the queryset's SQL; input goes as params
+        """  # noqa: S608 - formats in constants only; input goes as params
+        params = [text, text, WINDOW, like, WINDOW, limit, self.HEADLINE]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [text, text, like, like, *visible_params, limit, self.HEADLINE])
+            cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def close_name_candidates(self, terms, tools):
-        visible, visible_params = _visible(tools)
+    def close_name_candidates(self, terms):
         similarity = "GREATEST(" + ", ".join(["word_similarity(%s, d.name)"] * len(terms)) + ")"
         sql = f"""
             SELECT d.tool_id, d.name FROM verdicts_searchdocument d
-            WHERE {similarity} >= %s AND d.tool_id IN ({visible})
+            WHERE {similarity} >= %s
             ORDER BY {similarity} DESC LIMIT %s
-        """  # noqa: S608 - formats in constants and the queryset's SQL; input goes as params
+        """  # noqa: S608 - formats in constants only; input goes as params
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*terms, CANDIDATE_SIMILARITY, *visible_params, *terms, CANDIDATES])
+            cursor.execute(sql, [*terms, CANDIDATE_SIMILARITY, *terms, CANDIDATES])
             return list(cursor.fetchall())
