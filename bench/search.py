@@ -109,6 +109,15 @@ def _measure_scale_only(env: dict) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _create_database(url: str) -> None:
+    """The throwaway cluster has only `postgres`: create the URL's database."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="sqlite,postgresql")
@@ -144,6 +153,7 @@ def main(argv=None) -> int:
             ).stdout
             env["DATABASE_URL"] = started.strip().split("=", 1)[1]
             try:
+                _create_database(env["DATABASE_URL"])
                 report = _run_child(env, args)
                 jit_off = _measure_scale_only({**env, "PGOPTIONS": "-c jit=off"})
                 jit_on = _measure_scale_only({**env, "PGOPTIONS": "-c jit=on"})

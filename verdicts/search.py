@@ -89,8 +89,11 @@ class SearchQuery:
     @property
     def name_text(self) -> str:
         """What a name must contain to be a name hit: the words of a one-branch query
-        without exclusions, as typed ("claud", "c++", "claude 4 api"); else ""."""
-        if len(self.branches) != 1 or any(item.negated for item in self.branches[0]):
+        of up to three words without exclusions, as typed ("claud", "c++", "claude 4
+        api"); else "" (a sentence is nobody's name)."""
+        if len(self.branches) != 1 or len(self.branches[0]) > 3:
+            return ""
+        if any(item.negated for item in self.branches[0]):
             return ""
         return " ".join(item.text for item in self.branches[0])
 

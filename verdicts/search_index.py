@@ -115,6 +115,16 @@ def rebuild(*, models=None, retire_pages=True) -> int:
                 "INSERT INTO verdicts_search_names(verdicts_search_names) VALUES ('rebuild')"
             )
     written = index_tools(tool_model.objects.values_list("pk", flat=True), models=models)
+    if connection.vendor == "sqlite":
+        # The triggers added the rows in many small segments: merge them into one,
+        # which queries read much faster.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO verdicts_search_fts(verdicts_search_fts) VALUES ('optimize')"
+            )
+            cursor.execute(
+                "INSERT INTO verdicts_search_names(verdicts_search_names) VALUES ('optimize')"
+            )
     if retire_pages:
         from pagecache.models import bump_version
 
