@@ -127,6 +127,9 @@ def _branches(text: str, separators: set[str]) -> list[list[Item]]:
 
 
 def parse_query(raw: str) -> SearchQuery:
+    """The reader's text (any string, up to MAX_QUERY_LENGTH characters after
+    dropping control characters) as a SearchQuery; never raises. At most MAX_TERMS
+    distinct words are kept (`dropped_terms` counts the rest)."""
     text = unicodedata.normalize("NFC", _printable(raw or "")).strip()
     text = " ".join(text.split())
     if len(text) > MAX_QUERY_LENGTH:
