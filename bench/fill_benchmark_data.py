@@ -26,6 +26,7 @@ from django.utils import timezone  # noqa: E402
 from comparisons.models import Comparison, tools_key  # noqa: E402
 from pagecache.models import bump_version  # noqa: E402
 from shiporskip.lib.markdown import render_markdown  # noqa: E402
+from verdicts import search_index  # noqa: E402
 from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
 from verdicts.slugs import slug_from_name  # noqa: E402
 
@@ -87,6 +88,8 @@ class Filler:
             takes = self._takes(rng, tool_ids, personas, now)
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
             tallies = self._votes(rng, tool_ids, votes, now)
+            # Raw inserts bypass the search index's save hooks: rebuild it whole.
+            search_index.rebuild()
             bump_version()
         print(
             f"Added {len(tool_ids)} tools, {takes} takes, {pairs} comparisons and "

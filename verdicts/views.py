@@ -14,6 +14,7 @@ from verdicts.forms import ToolListForm
 from verdicts.history import load_take_history, verdict_timeline
 from verdicts.models import Call, Category, Persona, Take, Tool
 from verdicts.search import parse_query, search_tools
+from verdicts.search_page_sections import search_page_sections
 from verdicts.structured_data import json_ld, software_application
 from verdicts.tool_page_sections import tool_page_sections
 
@@ -146,8 +147,8 @@ def _suggestions(request) -> dict:
 @allow_methods("GET", "HEAD")
 def search(request):
     query = parse_query(request.GET.get("q", ""))
-    results = list(search_tools(query, Tool.objects.visible_to(request.user)))
-    context = {"query": query, "results": results}
+    results = search_tools(query, Tool.objects.visible_to(request.user))
+    context = {"query": query, "results": results, **search_page_sections(request, query)}
     if not results:
         context.update(_suggestions(request))
     status = 400 if query.too_long else 200
