@@ -23,6 +23,7 @@ run: venv
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py createcachetable
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py loadseed
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py rebuild_search_index --if-stale
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production mode on this machine, through the container's entrypoint: gunicorn on

@@ -23,9 +23,10 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402 - after django.setup()
 from django.utils import timezone  # noqa: E402
 
-from comparisons.models import Comparison  # noqa: E402
+from comparisons.models import Comparison, tools_key  # noqa: E402
 from pagecache.models import bump_version  # noqa: E402
 from shiporskip.lib.markdown import render_markdown  # noqa: E402
+from verdicts import search_index  # noqa: E402
 from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
 from verdicts.slugs import slug_from_name  # noqa: E402
 
@@ -87,6 +88,8 @@ class Filler:
             takes = self._takes(rng, tool_ids, personas, now)
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
             tallies = self._votes(rng, tool_ids, votes, now)
+            # Raw inserts bypass the search index's save hooks: rebuild it whole.
+            search_index.rebuild()
             bump_version()
         print(
             f"Added {len(tool_ids)} tools, {takes} takes, {pairs} comparisons and "
@@ -150,10 +153,11 @@ class Filler:
             if (min(a, b), max(a, b)) in seen:
                 continue
             seen.add((min(a, b), max(a, b)))
-            rows.append((a, b, "", "", True, now, now, now))
+            # bulk inserts bypass the pre_save receiver that keeps tools_key.
+            rows.append((a, b, tools_key((a, b)), "", "", True, now, now, now))
         columns = [
-            "tool_a_id", "tool_b_id", "intro", "intro_html", "is_published", "published_at",
-            "created_at", "updated_at",
+            "tool_a_id", "tool_b_id", "tools_key", "intro", "intro_html", "is_published",
+            "published_at", "created_at", "updated_at",
         ]  # fmt: skip
         _insert(Comparison._meta.db_table, columns, rows)
         return len(rows)

@@ -185,20 +185,11 @@ def fetch(url, headers=None):
         return response.read(), response.headers
 
 
-def csrf_cookie(base):
-    """The CSRF cookie a reader's browser would send, when the site sets one."""
-    _, headers = fetch(base + "/")
-    for header in headers.get_all("Set-Cookie") or []:
-        if header.startswith("csrftoken="):
-            return header.split(";", 1)[0]
-    return ""
-
-
 def _output(*command, env=None) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
 
 
-def wrk(url, cookie, accept_encoding=None):
+def wrk(url, accept_encoding=None):
     """Requests per second and latency percentiles of one closed-loop round."""
     encoding = ["-H", f"Accept-Encoding: {accept_encoding}"] if accept_encoding else []
     out = _output(
@@ -207,7 +198,6 @@ def wrk(url, cookie, accept_encoding=None):
         f"-c{CONNECTIONS}",
         f"-d{SECONDS}s",
         "--latency",
-        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         *encoding,
         url,
     )
@@ -218,7 +208,7 @@ def wrk(url, cookie, accept_encoding=None):
     return rps, out
 
 
-def paired_rounds(server, cookie, static_url):
+def paired_rounds(server, static_url):
     """PAIRS pairs of short rounds per page: the static file, then the page, back
     to back. This VM has slow spells of a few seconds that cut any server's
     throughput by two thirds. Most pairs fall wholly inside a spell or outside
@@ -227,18 +217,16 @@ def paired_rounds(server, cookie, static_url):
     robust to those."""
     results = {}
     for name, url in PAGES.items():
-        pairs = [
-            (wrk(static_url, cookie)[0], wrk(server.base + url, cookie)[0]) for _ in range(PAIRS)
-        ]
+        pairs = [(wrk(static_url)[0], wrk(server.base + url)[0]) for _ in range(PAIRS)]
         results[name] = pairs
     return results
 
 
-def gzip_rounds(server, cookie):
+def gzip_rounds(server):
     """PAIRS pairs of the comparison page without and with Accept-Encoding: gzip
     (as browsers send it): what compressing costs a cached hit."""
     url = server.base + COMPARE
-    return [(wrk(url, cookie)[0], wrk(url, cookie, "gzip, deflate, br")[0]) for _ in range(PAIRS)]
+    return [(wrk(url)[0], wrk(url, "gzip, deflate, br")[0]) for _ in range(PAIRS)]
 
 
 def summarise(paired):
@@ -255,7 +243,7 @@ def summarise(paired):
     return summary
 
 
-def hey_latency(url, cookie, rate):
+def hey_latency(url, rate):
     """p50 and p99 (ms) at a fixed request rate (open loop, hey -q per worker)."""
     workers = 8
     per_worker = max(1, round(rate / workers))
@@ -267,13 +255,17 @@ def hey_latency(url, cookie, rate):
         str(workers),
         "-q",
         str(per_worker),
-        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         url,
     )
-    p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
-    p99 = float(re.search(r"99%+ in ([\d.]+) secs", out).group(1)) * 1000
+    p50 = re.search(r"50%+ in ([\d.]+) secs", out)
+    p99 = re.search(r"99%+ in ([\d.]+) secs", out)
+    if not (p50 and p99):
+        # hey prints no distribution when no request finished in the round (the
+        # machine stalled): the round has no figure, rather than ending the run.
+        log(f"hey: no latency distribution for {url} at {rate:.0f}/s:\n{out}")
+        return None
     achieved = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return p50, p99, achieved, workers * per_worker
+    return float(p50.group(1)) * 1000, float(p99.group(1)) * 1000, achieved, workers * per_worker
 
 
 def page_weight(base):
@@ -319,13 +311,13 @@ def query_counts(server):
 
 def throughput_section(server, report, label, targets=TARGETS):
     """`server` is a Server or an Edge in front of one (anything with .base)."""
-    cookie = csrf_cookie(server.base)
     for url in PAGES.values():
         # Warm every worker's copy of the page, one request at a time, so no round
         # measures the first render.
         for _ in range(40):
-            fetch(server.base + url, {"Cookie": cookie} if cookie else {})
-    results = summarise(paired_rounds(server, cookie, server.base + STATIC_URL))
+            fetch(server.base + url)
+    results = summarise(paired_rounds(server, server.base + STATIC_URL))
+    start = len(report)
     report.append(
         f"### Throughput, {label} "
         f"(wrk -t2 -c{CONNECTIONS} -d{SECONDS}s; {PAIRS} static/page pairs per page)"
@@ -346,7 +338,8 @@ def throughput_section(server, report, label, targets=TARGETS):
     report.append("")
     report.append("</details>")
     report.append("")
-    return cookie, results
+    log("\n".join(report[start:]))  # seen even if a later section fails
+    return results
 
 
 def main():
@@ -376,7 +369,7 @@ def main():
         # collectstatic runs again at start-up and keeps the file: it is not ours to clean.
         with Server(workdir, workers=2) as server:
             assert len(fetch(server.base + STATIC_URL)[0]) == size
-            cookie, seed = throughput_section(
+            seed = throughput_section(
                 server, report, "seed data, at the origin (gunicorn + WhiteNoise static file)"
             )
             with Edge(workdir, server) as edge:
@@ -404,9 +397,11 @@ def main():
             report.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
             for name in ["static file", *PAGES]:
                 url = server.base + (PAGES.get(name) or STATIC_URL)
-                rounds = [
-                    hey_latency(url, cookie, 0.6 * seed[name][0]) for _ in range(LATENCY_ROUNDS)
-                ]
+                rounds = [hey_latency(url, 0.6 * seed[name][0]) for _ in range(LATENCY_ROUNDS)]
+                rounds = [r for r in rounds if r is not None]
+                if not rounds:
+                    report.append(f"| {name} | no round finished | | | | | |")
+                    continue
                 p50, p99, achieved, asked = (
                     statistics.median(r[i] for r in rounds) for i in range(4)
                 )
@@ -428,7 +423,7 @@ def main():
                 f"render-blocking scripts: {len(blocking)}"
             )
             report.append("")
-            pairs = gzip_rounds(server, cookie)
+            pairs = gzip_rounds(server)
             ratio = statistics.median(packed / plain for plain, packed in pairs)
             report.append("### Compressed pages (the comparison page, as browsers ask for it)")
             report.append("")
@@ -454,7 +449,7 @@ def main():
                 f"5,000 comparisons and 1,000,000 votes in {fill_seconds:.0f} s."
             )
             report.append("")
-            _, scaled = throughput_section(server, report, "at scale")
+            scaled = throughput_section(server, report, "at scale")
             scale_queries = query_counts(server)
             report.append("### At scale vs seed data (same run)")
             report.append("")

@@ -1,29 +1,36 @@
-"""Comparisons in the verdict desk: pick two tools, write an optional intro and
-bottom line (beside the panel's computed one)."""
+"""Comparisons in the verdict desk: pick two to four tools, write an optional intro
+and bottom line (beside the panel's computed one)."""
 
 from django.contrib import admin
 from django.utils.html import format_html
 
-from comparisons.models import Comparison, pair_slug
+from comparisons.models import TOOL_FIELDS, Comparison, compare_slug
 from shiporskip.lib.admin_conflicts import SaveConflictMixin
 from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
-from verdicts.head_to_head import head_to_head
+from verdicts.head_to_head import bottom_line
 from verdicts.models import Tool
 
 
 @admin.register(Comparison)
 class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     markdown_fields = ("intro", "bottom_line")
-    autocomplete_fields = ["tool_a", "tool_b"]
+    autocomplete_fields = list(TOOL_FIELDS)
     list_display = ["__str__", "public_url", "is_published", "published_at"]
     list_filter = ["is_published"]
-    list_select_related = ["tool_a", "tool_b"]
-    search_fields = ["tool_a__name", "tool_b__name"]
+    list_select_related = list(TOOL_FIELDS)
+    search_fields = [f"{field}__name" for field in TOOL_FIELDS]
     actions = [publish_selected, unpublish_selected]
     readonly_fields = ["public_url", "intro_preview", "bottom_line_preview", "computed_bottom_line"]
     fieldsets = [
-        (None, {"fields": ["tool_a", "tool_b", "public_url"]}),
+        (
+            None,
+            {
+                "fields": [*TOOL_FIELDS, "public_url"],
+                "description": "Two tools, or up to four: the page shows them in this "
+                "order, and a set of tools is compared once, in any order.",
+            },
+        ),
         ("Introduction", {"fields": ["intro", "intro_preview"]}),
         (
             "Bottom line",
@@ -36,7 +43,9 @@ class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin)
                     "ship_b_if",
                 ],
                 "description": "Optional. When written, the editors' bottom line and "
-                "“Ship … if” lines lead the page; the panel's computed line follows.",
+                "“Ship … if” lines lead the page; the panel's computed line follows. "
+                "The “Ship … if” lines belong to tools A and B only, also on a "
+                "comparison of three or four tools.",
             },
         ),
         (
@@ -51,9 +60,9 @@ class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin)
 
     @admin.display(description="Public URL")
     def public_url(self, comparison):
-        # The slug is never stored: it is read from the two tools' slugs.
+        # The slug is never stored: it is read from the tools' slugs, in order.
         if not comparison.pk:
-            return f"Made from the two tools once saved: /compare/{pair_slug('<a>', '<b>')}/"
+            return f"Made from the tools once saved: /compare/{compare_slug('<a>', '<b>', '…')}/"
         url = comparison.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
 
@@ -67,9 +76,9 @@ class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin)
 
     @admin.display(description="The panel's computed bottom line")
     def computed_bottom_line(self, comparison):
-        # One form, a few queries: the two tools' takes with their personas.
+        # One form, a few queries: every tool's takes with their personas.
         if not comparison.pk:
-            return "Computed from the two tools' takes once saved."
-        tools = Tool.objects.filter(pk__in=[comparison.tool_a_id, comparison.tool_b_id])
-        by_pk = {tool.pk: tool for tool in tools.with_page_relations()}
-        return head_to_head(by_pk[comparison.tool_a_id], by_pk[comparison.tool_b_id]).bottom_line
+            return "Computed from the tools' takes once saved."
+        tools = Tool.objects.filter(pk__in=comparison.tool_ids).with_page_relations()
+        by_pk = {tool.pk: tool for tool in tools}
+        return bottom_line([by_pk[pk] for pk in comparison.tool_ids]).sentence

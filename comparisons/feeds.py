@@ -7,7 +7,7 @@ as those characters by every feed reader, never run as HTML.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
@@ -42,17 +42,16 @@ class NewComparisonsFeed(Feed):
         return absolute_url(reverse("comparisons:feed"))
 
     def items(self):
-        """The newest published comparisons with their tools' calls: three queries."""
+        """The newest published comparisons with every tool's calls: two queries,
+        however many tools each compares."""
+        comparisons = list(Comparison.objects.published().with_tools()[:FEED_LENGTH])
         # With the persona's name, so the summary names who dissents.
         calls = Take.objects.select_related("persona").only("tool_id", "call", "persona__name")
-        return (
-            Comparison.objects.published()
-            .select_related("tool_a", "tool_b")
-            .prefetch_related(
-                Prefetch("tool_a__takes", queryset=calls),
-                Prefetch("tool_b__takes", queryset=calls),
-            )[:FEED_LENGTH]
+        prefetch_related_objects(
+            [tool for comparison in comparisons for tool in comparison.tools],
+            Prefetch("takes", queryset=calls),
         )
+        return comparisons
 
     def item_title(self, item):
         return item.title
@@ -60,9 +59,7 @@ class NewComparisonsFeed(Feed):
     def item_description(self, item):
         """Plain text: the panels, then the intro as its page reads (entities decoded,
         since the feed escapes the text itself)."""
-        verdicts = " · ".join(
-            f"{tool.name}: {tool.panel.summary}" for tool in (item.tool_a, item.tool_b)
-        )
+        verdicts = " · ".join(f"{tool.name}: {tool.panel.summary}" for tool in item.tools)
         intro = plain_text(item.intro_html)
         return f"{verdicts}. {intro}" if intro else f"{verdicts}."
 

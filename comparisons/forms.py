@@ -1,39 +1,78 @@
-"""The "compare any two tools" picker: two tool slugs from the query string."""
+"""The "compare tools" picker: two to four tool slugs from the query string
+(a, b required; c, d the optional "add a tool" selects)."""
 
 from django import forms
+
+from comparisons.models import MAX_TOOLS
+
+REQUIRED_FIELDS = ("a", "b")
+OPTIONAL_FIELDS = ("c", "d")
+PICKER_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 
 class PairPickerForm(forms.Form):
     a = forms.ChoiceField(label="First tool")
     b = forms.ChoiceField(label="Second tool")
+    c = forms.ChoiceField(label="Third tool (optional)", required=False)
+    d = forms.ChoiceField(label="Fourth tool (optional)", required=False)
 
     def __init__(self, data, tools):
         super().__init__(data)
         self.tools = tools
         self.by_slug = {tool.slug: tool for tool in tools}
-        for name in ("a", "b"):
+        for name in PICKER_FIELDS:
             self.fields[name].choices = [(tool.slug, tool.name) for tool in tools]
             self.fields[name].error_messages.update(
                 required="choose a tool from the list.",
                 invalid_choice="we have no published tool “%(value)s”; choose one from the list.",
             )
 
+    def _tool(self, name):
+        slug = self.cleaned_data[name]
+        return self.by_slug[slug] if slug else None
+
     def clean_a(self):
-        return self.by_slug[self.cleaned_data["a"]]
+        return self._tool("a")
 
     def clean_b(self):
-        return self.by_slug[self.cleaned_data["b"]]
+        return self._tool("b")
+
+    def clean_c(self):
+        return self._tool("c")
+
+    def clean_d(self):
+        return self._tool("d")
 
     def clean(self):
         data = super().clean()
-        if data.get("a") and data.get("a") == data.get("b"):
-            raise forms.ValidationError("Pick two different tools to compare.")
+        chosen = self.chosen_tools()
+        if len({tool.pk for tool in chosen}) != len(chosen):
+            message = (
+                "Pick two different tools to compare."
+                if len(chosen) == 2
+                else f"Pick {len(chosen)} different tools to compare: a tool can appear once."
+            )
+            raise forms.ValidationError(message)
         return data
+
+    def chosen_tools(self) -> list:
+        """The valid tools chosen, in the order of the selects (at most MAX_TOOLS);
+        a fourth without a third simply comes third."""
+        data = getattr(self, "cleaned_data", {})
+        return [data[name] for name in PICKER_FIELDS if data.get(name)][:MAX_TOOLS]
+
+    def given(self) -> list[str]:
+        """The names of the selects the reader filled."""
+        return [name for name in PICKER_FIELDS if self.data.get(name)]
+
+    def adds_tools(self) -> bool:
+        """The reader filled a third or fourth select (valid or not): keep them in view."""
+        return any(self.data.get(name) for name in OPTIONAL_FIELDS)
 
     def error_message(self) -> str:
         """Every problem in one or two sentences, for the 400 page."""
         messages = [*self.non_field_errors()]
-        for name in ("a", "b"):
+        for name in PICKER_FIELDS:
             label = self.fields[name].label
             messages += [f"{label}: {error}" for error in self.errors.get(name, [])]
         return " ".join(messages)

@@ -1,4 +1,4 @@
-"""The reviewer scorecard: two tools' takes lined up persona by persona."""
+"""The reviewer scorecard: the compared tools' takes lined up persona by persona."""
 
 from dataclasses import dataclass
 
@@ -7,30 +7,38 @@ from verdicts.models import Persona, Take, Tool
 
 @dataclass(frozen=True)
 class ScorecardRow:
+    """One persona's takes, one per tool in the page's order; None where the
+    persona did not review that tool."""
+
     persona: Persona
-    take_a: Take | None
-    take_b: Take | None
-    # The take goes against its tool's panel majority (PanelTally.dissenters).
-    dissent_a: bool = False
-    dissent_b: bool = False
+    takes: tuple[Take | None, ...]
+    # One per take, same order: the take goes against its tool's panel majority
+    # (PanelTally.dissenters); False where there is no take.
+    dissents: tuple[bool, ...] = ()
+
+    @property
+    def cells(self) -> list[tuple[Take | None, bool]]:
+        """(take, dissents) per tool, in the page's order."""
+        dissents = self.dissents or (False,) * len(self.takes)
+        return list(zip(self.takes, dissents, strict=True))
 
 
-def build_scorecard(tool_a: Tool, tool_b: Tool) -> list[ScorecardRow]:
-    """One row per persona who reviewed either tool, in panel order.
+def build_scorecard(tools: list[Tool]) -> list[ScorecardRow]:
+    """One row per persona who reviewed any of the tools, in panel order.
 
     Reads the tools' prefetched takes (with their personas), so it adds no query.
     """
-    takes_a = {take.persona_id: take for take in tool_a.takes.all()}
-    takes_b = {take.persona_id: take for take in tool_b.takes.all()}
-    personas = {take.persona_id: take.persona for take in [*takes_a.values(), *takes_b.values()]}
+    takes_by_tool = [{take.persona_id: take for take in tool.takes.all()} for tool in tools]
+    personas = {take.persona_id: take.persona for takes in takes_by_tool for take in takes.values()}
     ordered = sorted(personas.values(), key=lambda persona: persona.position)
     return [
         ScorecardRow(
             persona,
-            takes_a.get(persona.pk),
-            takes_b.get(persona.pk),
-            dissent_a=persona.pk in takes_a and tool_a.panel.is_dissent(persona.name),
-            dissent_b=persona.pk in takes_b and tool_b.panel.is_dissent(persona.name),
+            tuple(takes.get(persona.pk) for takes in takes_by_tool),
+            dissents=tuple(
+                persona.pk in takes and tool.panel.is_dissent(persona.name)
+                for tool, takes in zip(tools, takes_by_tool, strict=True)
+            ),
         )
         for persona in ordered
     ]

@@ -4,7 +4,6 @@ verdicts.tool_page_sections by ComparisonsConfig.ready()."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse
 
 from comparisons.models import Comparison, on_demand_slug
@@ -25,7 +24,14 @@ class Alternative:
 def _alternatives(request, tool: Tool, comparisons: list[Comparison]) -> list[Alternative]:
     """The best-rated tools of the same category, each linked to its curated
     comparison with this tool where one exists, else to the on-demand pair: one query."""
-    curated = {c.tool_b_id if c.tool_a_id == tool.pk else c.tool_a_id: c for c in comparisons}
+    # Only a curated pair stands for "this tool against that one".
+    curated = {
+        other: c
+        for c in comparisons
+        if len(c.tool_ids) == 2
+        for other in c.tool_ids
+        if other != tool.pk
+    }
     others = (
         Tool.objects.visible_to(request.user)
         .filter(category_id=tool.category_id)
@@ -47,9 +53,5 @@ def _alternatives(request, tool: Tool, comparisons: list[Comparison]) -> list[Al
 
 def comparison_sections(request, tool: Tool) -> dict:
     """ "Compared with" and the alternatives for verdicts/tool.html: two queries."""
-    comparisons = list(
-        Comparison.objects.visible_to(request.user)
-        .filter(Q(tool_a=tool) | Q(tool_b=tool))
-        .select_related("tool_a", "tool_b")
-    )
+    comparisons = list(Comparison.objects.visible_to(request.user).with_tool(tool).with_tools())
     return {"comparisons": comparisons, "alternatives": _alternatives(request, tool, comparisons)}

@@ -1,28 +1,24 @@
-"""Public pages of comparisons: the pair picker and the side-by-side page
-(curated or generated on demand) with its JSON. The home page (pages/) lists
+"""Public pages of comparisons: the picker and the page of two to four tools
+side by side (curated or generated on demand) with its JSON. The home page (pages/) lists
 comparisons and the picker through listed_comparisons() and picker_tools()."""
 
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
-from comparisons.forms import PairPickerForm
-from comparisons.models import (
-    Comparison,
-    load_tool_panels,
-    on_demand_slug,
-    tools_for_pair_slug,
-)
+from comparisons.forms import PICKER_FIELDS, PairPickerForm
+from comparisons.lookup import NoComparison, comparison_for_slug, load_takes
+from comparisons.models import Comparison, load_tool_panels, on_demand_slug
 from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
+from comparisons.take_changes import changes_since_published, load_comparison_history
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
-from verdicts.head_to_head import bottom_line, head_to_head
+from verdicts.head_to_head import bottom_line
 from verdicts.lens import LENS_PARAMETER, UnknownLens, lens_spelling, read_lens
-from verdicts.models import Persona, Take, Tool
+from verdicts.models import Persona, Tool
 from verdicts.open_data import open_data_response
 from verdicts.structured_data import json_ld, software_application
 
@@ -31,45 +27,23 @@ PICKER_TOOLS = 200
 COMPARISONS_PER_PAGE = 24
 
 
-def _curated_comparison(request, pair: str, personas=None) -> Comparison | None:
-    """The comparison with both tools, categories and takes (only the lens
-    personas' when given): three queries."""
-    takes = Take.objects.with_personas(personas)
-    return (
-        Comparison.objects.visible_to(request.user)
-        .for_pair_slug(pair)
-        .select_related("tool_a__category", "tool_b__category")
-        .prefetch_related(
-            # Take.Meta.ordering already puts takes in panel order.
-            Prefetch("tool_a__takes", queryset=takes),
-            Prefetch("tool_b__takes", queryset=takes),
-        )
-        .first()
+def _cannot_compare(request, problem: NoComparison):
+    if problem.status == 404:
+        raise Http404(problem.message)
+    return render(
+        request,
+        "comparisons/cannot_compare.html",
+        {"message": problem.message},
+        status=problem.status,
     )
-
-
-def _on_demand_comparison(request, pair: str, personas=None) -> Comparison | None:
-    """An unsaved pairing of two tools with categories and takes: two queries."""
-    tools = Tool.objects.visible_to(request.user).with_page_relations(personas)
-    found = tools_for_pair_slug(tools, pair)
-    return Comparison.on_demand(*found) if found else None
-
-
-def _comparison_for_pair(request, pair: str, personas=None) -> Comparison:
-    """A curated comparison always wins; otherwise any two visible tools pair up."""
-    comparison = _curated_comparison(request, pair, personas) or _on_demand_comparison(
-        request, pair, personas
-    )
-    if comparison is None:
-        raise Http404("No such comparison.")
-    return comparison
 
 
 @cached_page(query=[LENS_PARAMETER])
 @allow_methods("GET", "HEAD")
 def compare(request, pair):
-    """The side-by-side page, through the reader's lens when ?lens= names some of
-    the panel: five queries (versions, the panel, the comparison, two takes)."""
+    """Two to four tools side by side, through the reader's lens when ?lens= names
+    some of the panel: six queries with the page cache's (versions, the panel, the
+    tools, the curated comparison, every tool's takes, every tool's history)."""
     panel = list(Persona.objects.all())
     asked = request.GET.getlist(LENS_PARAMETER)
     status, message = 200, None
@@ -78,37 +52,52 @@ def compare(request, pair):
     except UnknownLens as refused:
         # Nothing is lost: the reader gets the whole panel's page and why.
         lens, status, message = read_lens([], panel), 400, str(refused)
-    comparison = _comparison_for_pair(request, pair, lens.personas if lens.is_active else None)
+    try:
+        comparison = comparison_for_slug(request.user, pair)
+    except NoComparison as problem:
+        return _cannot_compare(request, problem)
     if pair != comparison.canonical_slug:
         return redirect(comparison.get_absolute_url() + lens.query_string, permanent=True)
     if status == 200 and asked and lens_spelling(asked) != lens.value:
         # One spelling per lens (the form sends lens=a&lens=b): one cached copy.
         return redirect(comparison.get_absolute_url() + lens.query_string)
-    a, b = comparison.tool_a, comparison.tool_b
+    # The lens narrows every tool's takes; the history below stays the whole panel's.
+    load_takes(comparison, lens.personas if lens.is_active else None)
+    load_comparison_history(comparison)
+    tools = comparison.tools
+    panel_line = bottom_line(tools)
     context = {
         "comparison": comparison,
-        "tools": [a, b],
-        "scorecard": build_scorecard(a, b),
-        "head_to_head": head_to_head(a, b),
-        "bottom_line": bottom_line([a, b]),
+        "tools": tools,
+        # Every two of the tools, in page order, with their head-to-head:
+        # (tool, other tool, HeadToHead), as the bottom line already weighed them.
+        "pairs": [(tools[i], tools[j], h2h) for i, j, h2h in panel_line.pairs],
+        "bottom_line": panel_line,
+        "scorecard": build_scorecard(tools),
+        "late_changes": changes_since_published(comparison),
         "lens": lens,
         "message": message,
-        "alternate_json": reverse("comparisons:compare_json", args=[comparison.canonical_slug]),
+        "alternate_json": comparison.get_json_url(),
     }
     if not lens.is_active:
         # Search engines index the whole panel's page only (a lensed one is noindex).
-        context["structured_data"] = json_ld(software_application(a), software_application(b))
+        context["structured_data"] = json_ld(*(software_application(tool) for tool in tools))
     return render(request, "comparisons/compare.html", context, status=status)
 
 
 @cached_page
 @allow_methods("GET", "HEAD")
 def compare_json(request, pair):
-    comparison = _comparison_for_pair(request, pair)
+    try:
+        comparison = comparison_for_slug(request.user, pair)
+    except NoComparison as problem:
+        if problem.status == 404:
+            raise Http404(problem.message) from None
+        return JsonResponse({"error": problem.message}, status=problem.status)
     if pair != comparison.canonical_slug:
-        return redirect(
-            reverse("comparisons:compare_json", args=[comparison.canonical_slug]), permanent=True
-        )
+        return redirect(comparison.get_json_url(), permanent=True)
+    load_takes(comparison)
+    load_comparison_history(comparison)
     return open_data_response(comparison_payload(comparison, Persona.objects.count()))
 
 
@@ -124,14 +113,14 @@ def picker_tools(request, also=()):
     )
 
 
-@cached_page(uses_votes=False, query=["a", "b", "page"])
+@cached_page(uses_votes=False, query=[*PICKER_FIELDS, "page"])
 @allow_methods("GET", "HEAD")
 def pick(request):
-    """The "compare any two tools" form, which redirects to the pair's page, above
-    every published comparison, newest first, by pages."""
-    tools = list(picker_tools(request, also=[request.GET.get("a"), request.GET.get("b")]))
+    """The "compare tools" form (two to four), which redirects to their page,
+    above every published comparison, newest first, by pages."""
+    tools = list(picker_tools(request, also=[request.GET.get(name) for name in PICKER_FIELDS]))
     form = PairPickerForm(request.GET, tools)
-    given = [name for name in ("a", "b") if request.GET.get(name)]
+    given = form.given()
     if len(given) < 2 and all(request.GET[name] in form.by_slug for name in given):
         # Nothing chosen yet, or one tool chosen elsewhere ("compare X with…").
         context = {"picker": form, **_all_comparisons(request)}
@@ -139,23 +128,16 @@ def pick(request):
     if not form.is_valid():
         context = {"picker": form, "message": form.error_message(), **_all_comparisons(request)}
         return render(request, "comparisons/pick.html", context, status=400)
-    first, second = form.cleaned_data["a"], form.cleaned_data["b"]
-    curated = (
-        Comparison.objects.visible_to(request.user)
-        .for_tools(first, second)
-        .select_related("tool_a", "tool_b")
-        .first()
-    )
+    chosen = form.chosen_tools()
+    curated = Comparison.objects.visible_to(request.user).for_tools(*chosen).with_tools().first()
     if curated:
         return redirect(curated.get_absolute_url())
-    return redirect("comparisons:compare", on_demand_slug(first.slug, second.slug))
+    return redirect("comparisons:compare", on_demand_slug(*(tool.slug for tool in chosen)))
 
 
 def listed_comparisons(request):
-    """Comparisons the request may see, newest first, with both tools' categories."""
-    return Comparison.objects.visible_to(request.user).select_related(
-        "tool_a__category", "tool_b__category"
-    )
+    """Comparisons the request may see, newest first, with every tool's category."""
+    return Comparison.objects.visible_to(request.user).with_tools("category")
 
 
 def _all_comparisons(request) -> dict:

@@ -118,7 +118,7 @@ class IssueAdmin(ReadOnlyAdmin):
 
     @admin.display(description="New comparisons")
     def covered_comparisons(self, issue):
-        comparisons = issue.comparisons.select_related("tool_a", "tool_b")
+        comparisons = issue.comparisons.with_tools()
         return format_html_join(", ", "{}", ((c.title,) for c in comparisons)) or "None"
 
     @admin.display(description="Updated verdicts")
@@ -179,8 +179,19 @@ def export_subscribers_csv(modeladmin, request, queryset):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(ReadOnlyAdmin):
-    list_display = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["status"]
+    list_display = [
+        "email",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "suppressed_at",
+        "suppression_reason",
+        "soft_bounces",
+    ]
+    # Suppressed: the email service reported a hard bounce or a complaint
+    # (newsletter/feedback.py); "Suppressed at: Not empty" lists them all.
+    list_filter = ["status", ("suppressed_at", admin.EmptyFieldListFilter), "suppression_reason"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
     actions = [export_subscribers_csv]

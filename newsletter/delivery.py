@@ -2,7 +2,9 @@
 delivery recorded in its own committed transaction.
 
 For each delivery a run
-1. re-reads the subscriber: one who left since the issue was composed is not sent it;
+1. re-reads the subscriber: one who left since the issue was composed is not sent it,
+   nor is an address the email service reported as bouncing or complaining
+   (Subscriber.suppressed_at, newsletter/feedback.py);
 2. builds the message and serialises it to the exact bytes to send; a message that
    cannot be built (a line break in a stored subject or address, any other error
    while building) marks the delivery failed with the reason and the run goes on;
@@ -24,6 +26,11 @@ it with its Message-ID; `send_weekly_digest --requeue-interrupted` makes such
 deliveries pending again once an operator has checked the mail server's log.
 Any other failure of the server or the connection stops the run; what was not
 sent stays pending.
+
+Through an email service's API (ANYMAIL_ESP) steps 3 and 5 are one request: a
+clear refusal of the message (AnymailRecipientsRefused, a 4xx about the message)
+marks it failed; any other error, or no answer, leaves it "sending" and stops
+the run, as a lost connection after DATA does.
 """
 
 import contextlib
@@ -33,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -46,6 +54,9 @@ from newsletter.models import Delivery, Issue, Subscriber
 
 # RFC 5321: 421 means the server is closing the connection, whatever the command.
 SERVICE_CLOSING = 421
+# Answers of an email service's API that refuse the one message (a bad or inactive
+# address, an unacceptable message); 401, 429 or 5xx concern every message.
+SERVICE_REFUSED_MESSAGE = {400, 404, 409, 413, 415, 422}
 # The states a run may (re)send from.
 RETRYABLE = [Delivery.Status.PENDING, Delivery.Status.FAILED]
 
@@ -144,8 +155,18 @@ class Transport:
             raise smtplib.SMTPRecipientsRefused({prepared.recipient: (code, reply)})
 
     def transmit(self, prepared: Prepared) -> None:
+        """Raises MessageRefused when an email service's API refused this message
+        alone; its other errors as OSErrors, like a lost connection."""
         if not self.is_smtp:
-            self.backend.send_messages([prepared.message])
+            try:
+                self.backend.send_messages([prepared.message])
+            except AnymailRecipientsRefused as error:
+                raise MessageRefused(f"refused by the email service: {error}") from error
+            except AnymailAPIError as error:
+                if getattr(error, "status_code", None) in SERVICE_REFUSED_MESSAGE:
+                    raise MessageRefused(f"refused by the email service: {error}") from error
+                # No clear answer: the service may have taken it, as after DATA.
+                raise ConnectionError(f"the email service: {error}") from error
             return
         smtp = self.backend.connection
         code, reply = smtp.data(prepared.data)
@@ -165,6 +186,10 @@ class Transport:
         # Disconnected: the caller raises the error that matters.
         with contextlib.suppress(smtplib.SMTPServerDisconnected):
             smtp.rset()
+
+
+class MessageRefused(Exception):
+    """The email service's API refused this one message: nothing was sent."""
 
 
 class DeliveryStopped(Exception):
@@ -209,12 +234,14 @@ def _fail(delivery_id: int, error: str, was: list[str]) -> None:
 
 
 def _claim(delivery_id: int, message_id: str) -> bool:
-    """Take the delivery for this run; False if another run took it or the reader left."""
+    """Take the delivery for this run; False if another run took it, the reader left
+    or the address was suppressed meanwhile."""
     return bool(
         Delivery.objects.filter(
             pk=delivery_id,
             status__in=RETRYABLE,
             subscriber__status=Subscriber.Status.CONFIRMED,
+            subscriber__suppressed_at__isnull=True,
         ).update(
             status=Delivery.Status.SENDING, message_id=message_id, last_attempt_at=timezone.now()
         )
@@ -231,7 +258,15 @@ class Result:
 
 def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> Result:
     """Send one delivery. Raises DeliveryStopped when the server or connection fails."""
-    subscriber = Subscriber.objects.only("email", "status").get(deliveries__pk=delivery_id)
+    subscriber = Subscriber.objects.only("email", "status", "suppressed_at").get(
+        deliveries__pk=delivery_id
+    )
+    if subscriber.is_suppressed:
+        # The email service reported a hard bounce or a complaint: never again.
+        Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
+            status=Delivery.Status.SUPPRESSED
+        )
+        return Result(Delivery.Status.SUPPRESSED)
     if subscriber.status != Subscriber.Status.CONFIRMED:
         Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
             status=Delivery.Status.CANCELLED
@@ -259,6 +294,10 @@ def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> Result:
         return Result(Delivery.Status.PENDING)
     try:
         transport.transmit(prepared)
+    except MessageRefused as error:
+        reason = str(error)[:REASON_LENGTH]
+        _fail(delivery_id, reason, was=[Delivery.Status.SENDING])
+        return Result(Delivery.Status.FAILED, reason)
     except (OSError, smtplib.SMTPException) as error:
         if refusal := _refused(error):
             _fail(delivery_id, refusal, was=[Delivery.Status.SENDING])
@@ -282,6 +321,7 @@ class Outcome:
     sent: int = 0
     failed: int = 0
     cancelled: int = 0
+    suppressed: int = 0
     stopped: str = ""  # why the run stopped early, if it did
     reasons: Counter = field(default_factory=Counter)  # failure reason -> deliveries
 
@@ -289,12 +329,14 @@ class Outcome:
         self.sent += other.sent
         self.failed += other.failed
         self.cancelled += other.cancelled
+        self.suppressed += other.suppressed
         self.stopped = self.stopped or other.stopped
         self.reasons.update(other.reasons)
 
     def count(self, result: Result) -> None:
         self.sent += result.status == Delivery.Status.SENT
         self.cancelled += result.status == Delivery.Status.CANCELLED
+        self.suppressed += result.status == Delivery.Status.SUPPRESSED
         if result.status == Delivery.Status.FAILED:
             self.failed += 1
             self.reasons[result.reason] += 1

@@ -1,22 +1,41 @@
 """What goes into an issue of Weekly AI Tool Verdicts, composed once and stored.
 
 A digest covers the period (since, until]: comparisons that went live in it and
-tools whose panel takes were added or revised in it. publish() renders it into
-an Issue row (subject, HTML and text bodies) with one pending Delivery per
-confirmed subscriber, so a resumed run sends the very same issue; only the
-reader's own unsubscribe link is put in per message (READER_UNSUBSCRIBE_URL).
+tools whose panel takes were added or revised in it. At most DIGEST_MAX_ITEMS
+of each are shown in the email, newest comparisons and tools by name first;
+the rest are counted ("and N more") and listed on the issue's archive page, so
+the message stays small enough that mail clients do not clip it. The issue
+covers them all (Issue.comparisons, Issue.changed_tools): none is announced
+again. publish() renders it into an Issue row (subject, HTML and text bodies)
+with one pending Delivery per confirmed, deliverable subscriber, so a resumed
+run sends the very same issue; only the reader's own unsubscribe link is put
+in per message (READER_UNSUBSCRIBE_URL).
 """
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from comparisons.models import TOOL_FIELDS as COMPARED_TOOLS
 from comparisons.models import Comparison
 from newsletter.models import Delivery, Issue, Subscriber
+from shiporskip.lib.urls import absolute_url
 from verdicts.head_to_head import bottom_line
 from verdicts.models import Take, Tool
 
@@ -25,6 +44,11 @@ NEWSLETTER_NAME = "Weekly AI Tool Verdicts"
 FIRST_PERIOD = timedelta(days=7)
 # Stored in the rendered bodies; each message replaces it with its reader's link.
 READER_UNSUBSCRIBE_URL = "%%reader_unsubscribe_url%%"
+# Stored nowhere: publish() puts the issue's archive address in its place once
+# the row (and so its number) exists.
+ISSUE_URL = "%%issue_url%%"
+# What the email shows of each tool and comparison (templates/emails/weekly_digest.*).
+TOOL_FIELDS = ["name", "slug", "tagline", "community_ship_votes", "community_skip_votes"]
 
 
 class AnotherIssueStored(Exception):
@@ -43,8 +67,15 @@ class ChangedTool:
 class Digest:
     since: datetime
     until: datetime
+    # Shown in the email: at most DIGEST_MAX_ITEMS of each.
     comparisons: list[Comparison] = field(default_factory=list)
     changed: list[ChangedTool] = field(default_factory=list)
+    # Covered by the issue, shown or not (pks, in the email's order).
+    comparison_ids: list[int] = field(default_factory=list)
+    changed_tool_ids: list[int] = field(default_factory=list)
+    # How many of each the email leaves to the issue's archive page ("and N more").
+    more_comparisons: int = 0
+    more_changed: int = 0
     # The newest issue when this digest was composed: publish() refuses the
     # digest if another run has stored an issue since.
     follows_issue_pk: int = 0
@@ -54,8 +85,31 @@ class Digest:
         return not self.comparisons and not self.changed
 
     def bottom_line(self, comparison: Comparison) -> str:
-        """The panel's computed bottom line on a new comparison (head-to-head)."""
-        return bottom_line([comparison.tool_a, comparison.tool_b]).sentence
+        """The panel's computed bottom line on a new comparison, over all its tools."""
+        return bottom_line(comparison.tools).sentence
+
+    def shrink(self) -> bool:
+        """Leave a quarter (at least one) of the longer shown list to the archive
+        page; False when one item is all that is left to show."""
+        if len(self.comparisons) + len(self.changed) <= 1:
+            return False
+        if len(self.comparisons) >= len(self.changed):
+            keep = len(self.comparisons) - max(1, len(self.comparisons) // 4)
+            self.more_comparisons += len(self.comparisons) - keep
+            self.comparisons = self.comparisons[:keep]
+        else:
+            keep = len(self.changed) - max(1, len(self.changed) // 4)
+            self.more_changed += len(self.changed) - keep
+            self.changed = self.changed[:keep]
+        return True
+
+    @property
+    def comparison_count(self) -> int:
+        return len(self.comparisons) + self.more_comparisons
+
+    @property
+    def changed_count(self) -> int:
+        return len(self.changed) + self.more_changed
 
     @property
     def iso_year_week(self) -> tuple[int, int]:
@@ -76,7 +130,7 @@ class Digest:
         if self.comparisons:
             return self.comparisons[0].title
         first = self.changed[0].tool.name
-        others = len(self.changed) - 1
+        others = self.changed_count - 1
         if not others:
             return f"updated verdict on {first}"
         return f"updated verdicts on {first} and {others} more tool{'s' if others > 1 else ''}"
@@ -88,17 +142,28 @@ def default_since(now: datetime) -> datetime:
     return last or now - FIRST_PERIOD
 
 
-def compose(since: datetime, until: datetime) -> Digest:
-    """Everything new in (since, until], in seven queries."""
+def compose(since: datetime, until: datetime, max_items: int | None = None) -> Digest:
+    """Everything new in (since, until], the first max_items (default
+    DIGEST_MAX_ITEMS) comparisons and updated verdicts loaded to be shown, the
+    rest only counted: seven queries, whatever the size."""
+    if max_items is None:
+        max_items = settings.DIGEST_MAX_ITEMS
     follows_issue_pk = _newest_issue_pk()
-    comparisons = _new_comparisons(since, until)
-    in_comparisons = {c.tool_a_id for c in comparisons} | {c.tool_b_id for c in comparisons}
-    changed = _changed_tools(since, until, exclude=in_comparisons)
+    new = _new_comparisons(since, until)
+    comparison_ids = list(new.values_list("pk", flat=True))
+    comparisons = _shown_comparisons(comparison_ids[:max_items])
+    _load_takes([tool for comparison in comparisons for tool in comparison.tools])
+    changed_tool_ids = _changed_tool_ids(since, until, new)
+    changed = _shown_changes(changed_tool_ids[:max_items], since, until)
     return Digest(
         since=since,
         until=until,
         comparisons=comparisons,
         changed=changed,
+        comparison_ids=comparison_ids,
+        changed_tool_ids=changed_tool_ids,
+        more_comparisons=len(comparison_ids) - len(comparisons),
+        more_changed=len(changed_tool_ids) - len(changed),
         follows_issue_pk=follows_issue_pk,
     )
 
@@ -107,69 +172,120 @@ def _newest_issue_pk() -> int:
     return Issue.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def _new_comparisons(since, until) -> list[Comparison]:
+def _new_comparisons(since, until):
     # updated_at too: a draft published by ticking "published" keeps the
     # published_at it was created with, and must still be announced once. Never
     # twice: what an earlier issue covered is left out.
     window = Q(published_at__gt=since, published_at__lte=until) | Q(
         updated_at__gt=since, updated_at__lte=until
     )
-    return list(
+    return (
         Comparison.objects.published()
         .filter(window)
         .exclude(newsletter_issues__isnull=False)
-        .select_related("tool_a", "tool_b")
-        # The takes with personas: the panels name dissenters, the bottom line
-        # compares persona by persona.
-        .prefetch_related(
-            Prefetch("tool_a__takes", queryset=Take.objects.with_personas()),
-            Prefetch("tool_b__takes", queryset=Take.objects.with_personas()),
-        )
         .order_by("-published_at", "-pk")
     )
 
 
-def _changed_tools(since, until, exclude: set[int]) -> list[ChangedTool]:
-    """Tools with takes added or revised in the period, after any issue reported them."""
-    revised = Take.objects.filter(updated_at__gt=since, updated_at__lte=until)
-    # An issue reported a tool's panel if it listed the tool or one of its comparisons.
-    last_reported = (
+def _shown_comparisons(pks: list[int]) -> list[Comparison]:
+    tool_fields = [f"{tool}__{name}" for tool in COMPARED_TOOLS for name in TOOL_FIELDS]
+    return list(
+        Comparison.objects.filter(pk__in=pks)
+        .with_tools()
+        .only(*COMPARED_TOOLS, *tool_fields)
+        .order_by("-published_at", "-pk")
+    )
+
+
+def _revised(since, until):
+    return Take.objects.filter(updated_at__gt=since, updated_at__lte=until)
+
+
+def _last_reported():
+    """When an issue last reported the outer tool's panel: it listed the tool or
+    one of its comparisons."""
+    return Subquery(
         Issue.objects.filter(
             Q(changed_tools=OuterRef("pk"))
             | Q(comparisons__tool_a=OuterRef("pk"))
             | Q(comparisons__tool_b=OuterRef("pk"))
+            | Q(comparisons__tool_c=OuterRef("pk"))
+            | Q(comparisons__tool_d=OuterRef("pk"))
         )
         .order_by("-period_until")
         .values("period_until")[:1]
     )
-    # pk__in, not a join on takes: the panel counts every take, not only the revised.
-    tools = list(
+
+
+def _changed_tool_ids(since, until, new_comparisons) -> list[int]:
+    """Tools, by name, with takes added or revised in the period after any issue
+    reported them, leaving out the tools of this issue's new comparisons."""
+    # An overlapping --since must not announce the same revision twice.
+    after_report = Coalesce(OuterRef("last_reported"), Value(since, output_field=DateTimeField()))
+    unreported = _revised(since, until).filter(tool=OuterRef("pk"), updated_at__gt=after_report)
+    return list(
         Tool.objects.published()
-        .filter(pk__in=revised.values("tool_id"))
-        .exclude(pk__in=exclude)
-        .annotate(last_reported=Subquery(last_reported))
-        .prefetch_related(Prefetch("takes", queryset=Take.objects.with_personas()))
+        .exclude(pk__in=new_comparisons.values("tool_a_id"))
+        .exclude(pk__in=new_comparisons.values("tool_b_id"))
+        .exclude(pk__in=new_comparisons.exclude(tool_c=None).values("tool_c_id"))
+        .exclude(pk__in=new_comparisons.exclude(tool_d=None).values("tool_d_id"))
+        .annotate(last_reported=_last_reported())
+        .filter(Exists(unreported))
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+
+
+def _load_takes(tools: list[Tool]) -> None:
+    """Every take with its persona on the shown tools, so the panels name dissenters
+    and the bottom line compares persona by persona: one query for all."""
+    prefetch_related_objects(tools, Prefetch("takes", queryset=Take.objects.with_personas()))
+
+
+def _shown_changes(pks: list[int], since, until) -> list[ChangedTool]:
+    """The tools with all their takes (panel, dissenters) and, among them, their
+    unreported revised takes: two queries."""
+    if not pks:
+        return []
+    tools = list(
+        Tool.objects.filter(pk__in=pks)
+        .only(*TOOL_FIELDS)
+        .annotate(last_reported=_last_reported())
         .order_by("name")
     )
+    _load_takes(tools)
     takes: dict[int, list[Take]] = {tool.pk: [] for tool in tools}
-    reported = {tool.pk: tool.last_reported for tool in tools}
-    for take in revised.filter(tool__in=tools).select_related("persona") if tools else []:
-        # An overlapping --since must not announce the same revision twice.
-        if reported[take.tool_id] is None or take.updated_at > reported[take.tool_id]:
-            takes[take.tool_id].append(take)
-    return [
-        ChangedTool(tool=tool, revised_takes=takes[tool.pk]) for tool in tools if takes[tool.pk]
-    ]
+    for tool in tools:
+        # The revised takes, from the prefetched ones (already in panel order):
+        # added or changed in the period, after any issue last reported the tool.
+        after = max(since, tool.last_reported) if tool.last_reported else since
+        takes[tool.pk] = [take for take in tool.takes.all() if after < take.updated_at <= until]
+    return [ChangedTool(tool=tool, revised_takes=takes[tool.pk]) for tool in tools]
 
 
 def render(digest: Digest) -> tuple[str, str, str]:
-    """Subject, HTML body and text body, with READER_UNSUBSCRIBE_URL for the link."""
+    """Subject, HTML body and text body, with READER_UNSUBSCRIBE_URL for the reader's
+    link and ISSUE_URL for the issue's archive page (publish() fills it in).
+
+    When both bodies together pass DIGEST_MAX_BYTES (long tool names and taglines
+    can make twenty items too many), fewer items are shown (Digest.shrink()) until
+    they fit: the cap on items and the cap on bytes both hold. No query.
+    """
+    while True:
+        subject, html_body, text_body = _render(digest)
+        size = len(html_body.encode()) + len(text_body.encode())
+        if size <= settings.DIGEST_MAX_BYTES or not digest.shrink():
+            return subject, html_body, text_body
+
+
+def _render(digest: Digest) -> tuple[str, str, str]:
     year, week = digest.iso_year_week
     context = {
         "digest": digest,
         "subject": digest.subject,
         "week_label": f"Week {week}, {year}",
         "unsubscribe_url": READER_UNSUBSCRIBE_URL,
+        "issue_url": ISSUE_URL,
     }
     return (
         digest.subject,
@@ -194,6 +310,7 @@ def publish(digest: Digest) -> Issue | None:
         # PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock.
         subscriber_ids = list(
             Subscriber.objects.confirmed()
+            .mailable()
             .select_for_update()
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -209,12 +326,26 @@ def publish(digest: Digest) -> Issue | None:
             subject=subject,
             period_since=digest.since,
             period_until=digest.until,
-            html_body=html_body,
-            text_body=text_body,
         )
-        issue.comparisons.set(digest.comparisons)
-        issue.changed_tools.set([changed.tool for changed in digest.changed])
+        issue_url = absolute_url(issue.get_absolute_url())
+        issue.html_body = html_body.replace(ISSUE_URL, html.escape(issue_url))
+        issue.text_body = text_body.replace(ISSUE_URL, issue_url)
+        issue.save(update_fields=["html_body", "text_body"])
+        _cover(issue, digest)
         Delivery.objects.bulk_create(
             [Delivery(issue=issue, subscriber_id=pk) for pk in subscriber_ids], batch_size=1000
         )
     return issue
+
+
+def _cover(issue: Issue, digest: Digest) -> None:
+    """Record everything the issue covers, shown or not, in a few bulk inserts."""
+    comparisons = Issue.comparisons.through
+    tools = Issue.changed_tools.through
+    comparisons.objects.bulk_create(
+        [comparisons(issue=issue, comparison_id=pk) for pk in digest.comparison_ids],
+        batch_size=500,
+    )
+    tools.objects.bulk_create(
+        [tools(issue=issue, tool_id=pk) for pk in digest.changed_tool_ids], batch_size=500
+    )

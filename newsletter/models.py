@@ -14,6 +14,11 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
+    def mailable(self):
+        """Addresses any email may go to: the service has reported no hard bounce or
+        complaint for them (see suppress())."""
+        return self.filter(suppressed_at__isnull=True)
+
     def for_email(self, email: str):
         return self.filter(email__iexact=email.strip())
 
@@ -28,8 +33,29 @@ class SubscriberQuerySet(models.QuerySet):
         """Pending subscribers whose confirmation email sign-up could not send, due
         since `before` (an aware datetime) or earlier, oldest first."""
         return self.filter(
-            status=Subscriber.Status.PENDING, confirmation_due_at__lte=before
+            status=Subscriber.Status.PENDING,
+            confirmation_due_at__lte=before,
+            suppressed_at__isnull=True,
         ).order_by("confirmation_due_at", "pk")
+
+    def suppress(self, reason: str, at) -> int:
+        """Stop all mail to these addresses for `reason` (a Suppression value) as of
+        `at` (an aware datetime); rows already suppressed keep their first reason
+        and date. Returns the number of rows newly suppressed."""
+        return self.filter(suppressed_at__isnull=True).update(
+            suppressed_at=at, suppression_reason=reason, confirmation_due_at=None
+        )
+
+    def count_soft_bounce(self) -> int:
+        """Count a temporary failure; the address stays deliverable. Returns rows changed."""
+        return self.update(soft_bounces=models.F("soft_bounces") + 1)
+
+
+class Suppression(models.TextChoices):
+    """Why the email service's feedback stopped all mail to an address."""
+
+    BOUNCED = "bounced", "Hard bounce"
+    COMPLAINED = "complained", "Spam complaint"
 
 
 class Subscriber(models.Model):
@@ -50,6 +76,22 @@ class Subscriber(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Set from the email service's tracking webhooks (newsletter/feedback.py). A
+    # suppressed address is kept, so signing it up again cannot mail it either.
+    suppressed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the email service reported a hard bounce or a spam complaint: "
+        "nothing is mailed to this address again.",
+    )
+    suppression_reason = models.CharField(
+        max_length=12, choices=Suppression.choices, blank=True, help_text="Why it is suppressed."
+    )
+    soft_bounces = models.PositiveIntegerField(
+        default=0,
+        help_text="Temporary failures reported by the email service; the address stays "
+        "deliverable and the service retries.",
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -105,8 +147,32 @@ class Subscriber(models.Model):
             self.unsubscribed_at = timezone.now()
             self.save(update_fields=["status", "unsubscribed_at"])
 
+    @property
+    def is_suppressed(self) -> bool:
+        return self.suppressed_at is not None
+
 
 class IssueQuerySet(models.QuerySet):
+    def sent(self):
+        """Issues in the public archive, newest first."""
+        return self.filter(sent_at__isnull=False).order_by("-sent_at", "-pk")
+
+    def record_sent(self) -> int:
+        """Mark sent, now, the issues of this queryset whose deliveries are all done
+        (none pending or interrupted while sending); returns how many.
+
+        Each is saved on its own: the post_save retires the cached archive pages.
+        """
+        busy = Delivery.objects.filter(
+            issue=models.OuterRef("pk"),
+            status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING],
+        )
+        done = list(self.filter(sent_at__isnull=True).exclude(models.Exists(busy)))
+        for issue in done:
+            issue.sent_at = timezone.now()
+            issue.save(update_fields=["sent_at"])
+        return len(done)
+
     def with_delivery_counts(self):
         """Annotate sent/failed/pending/interrupted counts: one query for any list."""
         status = Delivery.Status
@@ -128,7 +194,9 @@ class Issue(models.Model):
     """One issue of the newsletter, rendered once so every reader gets the same text.
 
     The bodies hold newsletter.digest.READER_UNSUBSCRIBE_URL where each message
-    puts its reader's own unsubscribe link.
+    puts its reader's own unsubscribe link. An issue is public in the archive
+    (/newsletter/issues/<pk>/) once sent_at is set: its run left no delivery
+    pending or interrupted.
     """
 
     iso_year = models.PositiveSmallIntegerField()
@@ -146,6 +214,12 @@ class Issue(models.Model):
         "verdicts.Tool", blank=True, related_name="newsletter_issues"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When delivery finished (nothing pending or interrupted): from then on "
+        "the issue is in the public archive.",
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -154,10 +228,19 @@ class Issue(models.Model):
         indexes = [
             # "Since the last issue": the newest issue's period_until.
             models.Index(fields=["-period_until"], name="issue_latest"),
+            # The archive and its feed: sent issues, newest first.
+            models.Index(
+                fields=["-sent_at", "-id"],
+                condition=models.Q(sent_at__isnull=False),
+                name="issue_archive",
+            ),
         ]
 
     def __str__(self):
         return self.subject
+
+    def get_absolute_url(self):
+        return reverse("newsletter:issue", args=[self.pk])
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -180,6 +263,7 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Not sent: unsubscribed"
+        SUPPRESSED = "suppressed", "Not sent: address suppressed"
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")

@@ -7,6 +7,9 @@ and one email, whatever its state, so nobody can learn who subscribes.
   unsubscribe link. Sending them nothing would answer faster, and sending the
   note keeps a sign-up by someone else from going unnoticed.
 
+An address the email service reported as bouncing or complaining
+(Subscriber.suppressed_at) is sent nothing, whatever its state.
+
 Either email counts against the same per-address limit
 (CONFIRMATION_EMAIL_RATE_LIMIT); over it, nothing is sent, whatever the state.
 The email is sent during the request, as the only SMTP connection of the
@@ -62,6 +65,11 @@ def sign_up(email: str) -> None:
     subscriber = _pending_subscriber(email, confirmation_due=within_limit)
     if not within_limit:
         log.info("email to subscriber %s held back by the rate limit", subscriber.pk)
+        return
+    if subscriber.is_suppressed:
+        # The email service reported a hard bounce or a complaint: mailing it again
+        # would hurt the sender's reputation. The page still answers alike.
+        log.info("email to subscriber %s not sent: address suppressed", subscriber.pk)
         return
     confirmed = subscriber.status == Subscriber.Status.CONFIRMED
     message = (

@@ -1,10 +1,20 @@
 from django.urls import path
 
-from newsletter import views
+from newsletter import archive, feedback, feeds, views
+from pagecache.decorators import cached_page
+from shiporskip.lib.methods import allow_methods
 
 app_name = "newsletter"
 urlpatterns = [
+    path("newsletter/", archive.archive, name="archive"),
+    path("newsletter/issues/<int:number>/", archive.issue, name="issue"),
+    path(
+        "feeds/newsletter/",
+        cached_page(allow_methods("GET", "HEAD")(feeds.IssuesFeed()), uses_votes=False),
+        name="feed",
+    ),
     path("newsletter/subscribe/", views.subscribe, name="subscribe"),
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/esp/<slug:esp>/tracking/", feedback.tracking_webhook, name="esp_tracking"),
 ]

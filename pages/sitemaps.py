@@ -2,7 +2,7 @@
 
 URLs are made absolute from SITE_URL rather than the request's Host header, so
 a crawler always sees the canonical address whatever host name it used.
-On-demand pairs are left out: there are n² of them and none is an editor's page.
+On-demand comparisons are left out: there are n² pairs alone and none is an editor's page.
 """
 
 from datetime import UTC, datetime
@@ -10,11 +10,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from comparisons.models import Comparison
-from verdicts.models import Category, Persona, Tool
+from comparisons.models import TOOL_FIELDS, Comparison
+from newsletter.models import Issue
+from verdicts.models import Category, Persona, Take, Tool
 
 # Change when /methodology/ is rewritten: it has no row to date it.
 METHODOLOGY_REVISED = datetime(2026, 11, 21, tzinfo=UTC)
@@ -74,30 +75,28 @@ class ToolSitemap(SiteUrlSitemap):
 
 class ComparisonSitemap(SiteUrlSitemap):
     def items(self):
+        # One subquery for the newest take on any of the 2-4 tools: joining every
+        # tool's takes would multiply the rows by each tool's number of takes.
+        on_its_tools = Q(pk__in=[])
+        for field in TOOL_FIELDS:
+            on_its_tools |= Q(tool_id=OuterRef(f"{field}_id"))
+        last_take = Take.objects.filter(on_its_tools).order_by("-updated_at").values("updated_at")
         return (
             Comparison.objects.published()
-            .select_related("tool_a", "tool_b")
+            .with_tools()
             .only(
                 "updated_at",
-                "tool_a__slug",
-                "tool_a__updated_at",
-                "tool_b__slug",
-                "tool_b__updated_at",
+                *(f"{field}__{name}" for field in TOOL_FIELDS for name in ("slug", "updated_at")),
             )
-            .annotate(
-                last_take_a=Max("tool_a__takes__updated_at"),
-                last_take_b=Max("tool_b__takes__updated_at"),
-            )
+            .annotate(last_take=Subquery(last_take[:1]))
             .order_by("pk")
         )
 
     def lastmod(self, comparison):
         return _latest(
             comparison.updated_at,
-            comparison.tool_a.updated_at,
-            comparison.tool_b.updated_at,
-            comparison.last_take_a,
-            comparison.last_take_b,
+            *(tool.updated_at for tool in comparison.tools),
+            comparison.last_take,
         )
 
 
@@ -125,10 +124,27 @@ class CategorySitemap(SiteUrlSitemap):
         return _latest(category.last_tool, category.last_take)
 
 
+class NewsletterSitemap(SiteUrlSitemap):
+    """The newsletter archive (item None), dated by its newest issue, and each sent
+    issue: one query. Nothing until the first issue is sent."""
+
+    def items(self):
+        issues = list(Issue.objects.sent().only("pk", "sent_at"))
+        self._newest_sent = issues[0].sent_at if issues else None
+        return [None, *issues] if issues else []
+
+    def location(self, issue):
+        return reverse("newsletter:archive") if issue is None else issue.get_absolute_url()
+
+    def lastmod(self, issue):
+        return self._newest_sent if issue is None else issue.sent_at
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "comparisons": ComparisonSitemap,
     "tools": ToolSitemap,
     "reviewers": PersonaSitemap,
     "categories": CategorySitemap,
+    "newsletter": NewsletterSitemap,
 }

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from comparisons.forms import PairPickerForm
-from comparisons.models import Comparison, load_tool_panels
+from comparisons.models import TOOL_FIELDS, Comparison, load_tool_panels
 from comparisons.views import listed_comparisons, picker_tools
 from pagecache.decorators import cached_page
 from shiporskip.lib.markdown import render_markdown
@@ -168,8 +168,8 @@ def llms_txt(request):
     tools = Tool.objects.published().by_panel_ship_percent().only("name", "slug", "tagline")
     comparisons = (
         Comparison.objects.published()
-        .select_related("tool_a", "tool_b")
-        .only("tool_a__name", "tool_a__slug", "tool_b__name", "tool_b__slug")
+        .with_tools()
+        .only(*(f"{field}__{name}" for field in TOOL_FIELDS for name in ("name", "slug")))
     )
     body = "\n".join(_llms_lines(tools, comparisons)) + "\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")

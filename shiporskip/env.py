@@ -62,6 +62,17 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_choice(name: str, choices: set[str], default: str) -> str:
+    """One of `choices`, lower-cased; empty means the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return default
+    if value not in choices:
+        allowed = ", ".join(sorted(choices))
+        raise ImproperlyConfiguredEnv(f"{name}={value!r} is not one of: {allowed}")
+    return value
+
+
 def env_url(name: str, schemes: set[str], default: str | None = None) -> str | None:
     """A URL whose scheme is one of `schemes` and that names a host."""
     value = env_str(name, default)
@@ -163,7 +174,7 @@ def caches_from_env() -> dict:
         }
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "pagecache.file_cache.PageFileCache",
             "LOCATION": env_str("PAGE_CACHE_DIR", str(_PROJECT_DIR / ".cache" / "pages")),
         },
         "ratelimit": _DATABASE_COUNTERS,

@@ -52,11 +52,13 @@ def make_vote(tool, visitor_key=None, call=Call.SHIP) -> CommunityVote:
     )
 
 
-def make_comparison(tool_a, tool_b, **fields):
+def make_comparison(tool_a, tool_b, *more, **fields):
+    """A published comparison of two tools, or up to four (`more`, in order)."""
     from comparisons.models import Comparison
 
+    slots = dict(zip(("tool_c", "tool_d"), more, strict=False))
     return Comparison.objects.create(
-        tool_a=tool_a, tool_b=tool_b, **{"is_published": True, **fields}
+        tool_a=tool_a, tool_b=tool_b, **slots, **{"is_published": True, **fields}
     )
 
 

@@ -6,6 +6,9 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from shiporskip.lib.admin_conflicts import SaveConflictMixin
 from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
@@ -46,8 +49,11 @@ class SlugFromNameForm(forms.ModelForm):
 class TakeInlineForm(forms.ModelForm):
     class Meta:
         model = Take
-        fields = ["persona", "score", "call", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 6, "cols": 48})}
+        fields = ["persona", "score", "call", "reviewed_version", "body"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 6, "cols": 48}),
+            "reviewed_version": forms.TextInput(attrs={"size": 8}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +107,7 @@ class TakeInline(MarkdownPreviewMixin, admin.TabularInline):
     model = Take
     form = TakeInlineForm
     formset = TakeFormSet
-    fields = ["persona", "score", "call", "body", "body_preview"]
+    fields = ["persona", "score", "call", "reviewed_version", "body", "body_preview"]
     readonly_fields = ["body_preview"]
     markdown_fields = ("body",)
     verbose_name = "panel take"
@@ -125,7 +131,15 @@ class TakeInline(MarkdownPreviewMixin, admin.TabularInline):
 
     @admin.display(description="Rendered preview")
     def body_preview(self, take):
-        return rendered_preview(take.body_html)
+        if take.pk is None:
+            return rendered_preview(take.body_html)
+        # Under the preview rather than a column of its own: the rows must fit 1280 px.
+        url = reverse("admin:verdicts_take_history", args=[take.pk])
+        return format_html(
+            '{}<p class="take-history-link"><a href="{}">History: every change</a></p>',
+            rendered_preview(take.body_html),
+            url,
+        )
 
 
 class PanelVerdictFilter(admin.SimpleListFilter):
@@ -185,6 +199,12 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
         # Panel counts as annotations: the list costs the same queries for any size.
         return super().get_queryset(request).with_panel_counts()
 
+    def save_formset(self, request, form, formset, change):
+        # The take rows' history records name the editor, as the take admin's do.
+        for take_form in formset.forms:
+            take_form.instance._history_user = request.user
+        super().save_formset(request, form, formset, change)
+
     @admin.display(description="Panel verdict")
     def panel_verdict(self, tool):
         return tool.panel.verdict_label
@@ -208,6 +228,33 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     @admin.display(description="Community vote")
     def community_summary(self, tool):
         return tool.community.summary
+
+
+@admin.register(Take)
+class TakeAdmin(SaveConflictMixin, MarkdownPreviewMixin, SimpleHistoryAdmin):
+    """One take on its own, with django-simple-history's "History" view of every
+    dated change (also reached from the tool page's take rows)."""
+
+    markdown_fields = ("body",)
+    list_display = ["tool", "persona", "score", "call", "reviewed_version", "updated_at"]
+    list_filter = ["persona", "call"]
+    list_select_related = ["tool", "persona"]
+    search_fields = ["tool__name", "persona__name"]
+    # A select of every tool would weigh megabytes at ten thousand tools.
+    autocomplete_fields = ["tool"]
+    ordering = ["tool__name", "persona__position"]
+    fields = ["tool", "persona", "score", "call", "reviewed_version", "body", "body_preview"]
+    readonly_fields = ["body_preview"]
+    history_list_display = ["score", "call", "reviewed_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A take belongs to its tool and persona: to move it, delete it and add another.
+        fixed = ["tool", "persona"] if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]
+
+    @admin.display(description="Rendered preview")
+    def body_preview(self, take):
+        return rendered_preview(take.body_html)
 
 
 @admin.register(Category)

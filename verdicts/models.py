@@ -3,12 +3,14 @@ readers' community votes."""
 
 from datetime import datetime
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.text_fields import (
@@ -290,10 +292,18 @@ class Take(models.Model):
     call = models.CharField(max_length=4, choices=Call.choices)
     body = MarkdownTextField(help_text="Markdown. The take, in the persona's voice.")
     body_html = models.TextField(editable=False, default="")
+    reviewed_version = OneLineCharField(
+        max_length=40,
+        blank=True,
+        help_text="Optional: the tool's version the take reviewed, as the tool names it (v0.5.18).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TakeQuerySet.as_manager()
+    # Every save and delete leaves a dated record (verdicts/history.py reads them);
+    # the rendered HTML is derived from body, so it is not kept twice.
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["persona__position"]
@@ -394,3 +404,30 @@ class CommunityVote(models.Model):
 
     def __str__(self):
         return f"{self.get_call_display()} on {self.tool_id} by {self.visitor_key[:8]}…"
+
+
+class SearchDocument(models.Model):
+    """A tool's text as site search reads it: one row per tool, plain text (Markdown
+    rendered then stripped), rewritten by verdicts/search_index.py whenever the tool,
+    one of its takes or its category is saved or deleted.
+
+    The engines' indexes follow this row: on SQLite two FTS5 external-content tables
+    (words, and trigrams of the name) kept in step by triggers; on PostgreSQL the
+    weighted `vector`, set from the same columns. Those indexes are created by the
+    migration for the database in use, not declared here (see verdicts/search_index.py).
+    """
+
+    tool = models.OneToOneField(
+        Tool, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    name = models.TextField()
+    tagline = models.TextField(blank=True)
+    category = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    takes = models.TextField(blank=True)
+    # PostgreSQL only (NULL on SQLite): name (A), tagline (B), category and
+    # description (C), takes (D). GIN-indexed by migration verdicts 0005.
+    vector = SearchVectorField(null=True, editable=False)
+
+    def __str__(self):
+        return f"Search document of {self.name}"

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from shiporskip.lib.urls import absolute_url
+from verdicts.history import verdict_timeline
 
 
 def _persona(persona) -> dict:
@@ -27,13 +28,34 @@ def take_payload(take) -> dict:
         "call": take.call,
         "body_markdown": take.body,
         "body_html": take.body_html,
+        "reviewed_version": take.reviewed_version or None,
         "updated_at": take.updated_at.isoformat(),
     }
 
 
+def _old_new(old, new) -> dict:
+    return {"old": old, "new": new}
+
+
+def take_change_payload(change) -> dict:
+    """One TakeChange (verdicts/history.py): old is null for a first take, new for a
+    withdrawn one; a score is null when the reviewer gave none."""
+    return {
+        "date": change.date.isoformat(),
+        "persona": _persona(change.persona),
+        "kind": change.kind.value,
+        "call": _old_new(change.old_call, change.new_call),
+        "score": _old_new(change.old_score, change.new_score),
+        "text_revised": change.text_revised,
+        "reviewed_version": _old_new(change.old_version or None, change.new_version or None),
+        "summary": change.summary,
+    }
+
+
 def tool_payload(tool, panel_size: int) -> dict:
-    """Needs the tool's category and its takes prefetched with their personas;
-    panel_size is how many personas could have reviewed it (the panel, or a lens)."""
+    """Needs the tool's category, its takes prefetched with their personas and its
+    take history loaded (verdicts.history.load_take_history); panel_size is how
+    many personas could have reviewed it (the panel, or a lens)."""
     panel, community, scores, gap = tool.panel, tool.community, tool.panel_scores, tool.reader_gap
     return {
         "name": tool.name,
@@ -81,6 +103,8 @@ def tool_payload(tool, panel_size: int) -> dict:
             "label": tool.reader_gap_label,
         },
         "takes": [take_payload(take) for take in tool.takes.all()],
+        # Every change of a take, newest first, from each take's first take on.
+        "history": [take_change_payload(change) for change in verdict_timeline(tool)],
         "published_at": tool.published_at.isoformat(),
         "updated_at": tool.updated_at.isoformat(),
         "takes_updated_at": isoformat_or_none(tool.takes_updated_at),

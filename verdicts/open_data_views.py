@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 from verdicts.badges import Badge
+from verdicts.history import load_take_history
 from verdicts.models import Persona, Tool
 from verdicts.open_data import open_data_response, tool_payload
 
@@ -16,8 +17,10 @@ BADGE_MAX_AGE = 3600
 @cached_page
 @allow_methods("GET", "HEAD")
 def tool_json(request, slug):
-    """Three queries: the tool with its category, its takes with personas, the panel's size."""
+    """Five queries with the page cache's: the tool with its category, its takes
+    with personas, their history, the panel's size."""
     tool = get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+    load_take_history([tool])
     return open_data_response(tool_payload(tool, Persona.objects.count()))
 
 

@@ -1,56 +1,69 @@
-"""Site search over tools: names, taglines, descriptions and the panel's takes.
+"""Site search over tools: what the reader typed, and the tools it finds.
 
-Ranking is a weighted sum of substring matches written as portable SQL, so
-SQLite and PostgreSQL return the same tools in the same order: a name match
-outweighs a tagline match, which outweighs the description, then the takes.
+`parse_query` reads the reader's text the way PostgreSQL's `websearch_to_tsquery`
+does (words must all match, "quoted phrases", `or` between alternatives,
+`-word` to exclude; "a vs b" also names a comparison). `search_tools` returns
+the best published tools, ranked by the engine the site runs on
+(verdicts/search_engines.py: FTS5 on SQLite, full-text search and pg_trgm on
+PostgreSQL) over the search documents of verdicts/search_index.py, then loads
+the panel figures for that page of hits only.
+
+Order, on both engines: tools whose name contains what was typed first, then
+by the engine's relevance (weights name > tagline > category > description >
+takes), then by name. When nothing matches, names within a typo or two of a
+word typed ("cluade" → Claude) are offered instead (`SearchResults.close_names`).
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import reduce
-from operator import add, or_
+from dataclasses import dataclass, field
 
-from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.lookups import IContains, Lookup
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from verdicts.models import Take, Tool
+from verdicts import search_engines
+from verdicts.models import Tool
+from verdicts.search_engines import MARK_START, MARK_STOP
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 MAX_RESULTS = 50
-WEIGHTS = {"name": 8, "tagline": 4, "description": 2}
-TAKE_WEIGHT = 1
+DRAFT_ALLOWANCE = 10
+# At most this many sides in "a vs b vs c".
+MAX_SIDES = 4
 
 # A term starts with a letter or digit and may keep the marks of names such as
 # "c++", "node.js" or "gpt-4o"; everything else separates terms.
 TERM = re.compile(r"\w[\w+#.'-]*")
+# A quoted phrase, or one run of anything else but spaces and quotes.
+TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
+VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 
 
-class AsciiIContains(IContains):
-    """icontains that folds ASCII letters only, as SQLite's LIKE does.
+@dataclass(frozen=True)
+class Item:
+    """One word or quoted phrase of a query; negated when typed as -word."""
 
-    PostgreSQL's UPPER() folds by the database locale (É = é under C.UTF-8), which
-    SQLite cannot; comparing in the "C" collation keeps both databases agreeing.
-    """
-
-    def as_postgresql(self, compiler, connection):
-        # Lookup.process_lhs: the column without the UPPER() cast icontains adds.
-        lhs, lhs_params = Lookup.process_lhs(self, compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        sql = f'UPPER(({lhs})::text COLLATE "C") LIKE UPPER(({rhs})::text COLLATE "C")'
-        return sql, (*lhs_params, *rhs_params)
+    text: str
+    negated: bool = False
+    phrase: bool = False
 
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """What the reader typed and what we will search for."""
+    """What the reader typed and what we will search for.
+
+    `branches` are alternatives (typed `or`, or the sides of "a vs b"); every
+    positive item of a branch must match. `sides` holds each side's text of a
+    comparison query ("claude vs smolvm"), else is empty.
+    """
 
     text: str
     terms: tuple[str, ...] = ()
     too_long: bool = False
     dropped_terms: int = 0
+    branches: tuple[tuple[Item, ...], ...] = ()
+    sides: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -61,6 +74,29 @@ class SearchQuery:
         """Typed something, but not one letter or digit (only punctuation, say)."""
         return bool(self.text) and not self.too_long and not self.terms
 
+    @property
+    def websearch_text(self) -> str:
+        """The query rewritten in websearch syntax from what was parsed (so both
+        engines search exactly the same words)."""
+        return " or ".join(
+            " ".join(
+                ("-" if item.negated else "") + (f'"{item.text}"' if item.phrase else item.text)
+                for item in branch
+            )
+            for branch in self.branches
+        )
+
+    @property
+    def name_text(self) -> str:
+        """What a name must contain to be a name hit: the words of a one-branch query
+        of up to three words without exclusions, as typed ("claud", "c++", "claude 4
+        api"); else "" (a sentence is nobody's name)."""
+        if len(self.branches) != 1 or len(self.branches[0]) > 3:
+            return ""
+        if any(item.negated for item in self.branches[0]):
+            return ""
+        return " ".join(item.text for item in self.branches[0])
+
 
 def _printable(text: str) -> str:
     # Control characters (NUL and friends) are never part of a name; drop them
@@ -68,50 +104,128 @@ def _printable(text: str) -> str:
     return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
+def _terms(text: str) -> list[str]:
+    return [token.rstrip(".'-") for token in TERM.findall(text) if token.rstrip(".'-")]
+
+
+def _branches(text: str, separators: set[str]) -> list[list[Item]]:
+    branches: list[list[Item]] = [[]]
+    for phrase, bare in TOKEN.findall(text):
+        if phrase:
+            words = _terms(phrase)
+            if words:
+                text_ = " ".join(words)
+                branches[-1].append(Item(text_, phrase=len(words) > 1))
+        elif bare.casefold() in separators:
+            branches.append([])
+        elif bare.startswith("-") and _terms(bare):
+            branches[-1].extend(Item(word, negated=True) for word in _terms(bare)[:1])
+        else:
+            branches[-1].extend(Item(word) for word in _terms(bare))
+    # A branch of exclusions only finds nothing: drop it, as websearch does.
+    return [branch for branch in branches if any(not item.negated for item in branch)]
+
+
 def parse_query(raw: str) -> SearchQuery:
+    """The reader's text (any string, up to MAX_QUERY_LENGTH characters after
+    dropping control characters) as a SearchQuery; never raises. At most MAX_TERMS
+    distinct words are kept (`dropped_terms` counts the rest)."""
     text = unicodedata.normalize("NFC", _printable(raw or "")).strip()
+    text = " ".join(text.split())
     if len(text) > MAX_QUERY_LENGTH:
         return SearchQuery(text=text[:MAX_QUERY_LENGTH], too_long=True)
-    terms: list[str] = []
-    for token in TERM.findall(text):
-        term = token.rstrip(".'-")
-        if term.casefold() not in (seen.casefold() for seen in terms):
-            terms.append(term)
+    sides = tuple(side for side in VERSUS.split(text) if _terms(side))
+    sides = sides if 2 <= len(sides) <= MAX_SIDES and len(VERSUS.split(text)) == len(sides) else ()
+    separators = {"or", "vs", "vs.", "versus"} if sides else {"or"}
+    branches, kept, seen, dropped = [], [], set(), 0
+    for branch in _branches(text, separators):
+        items = []
+        for item in branch:
+            key = (item.text.casefold(), item.negated)
+            if key in seen:
+                continue
+            if len(seen) >= MAX_TERMS:
+                dropped += 1
+                continue
+            seen.add(key)
+            items.append(item)
+            if not item.negated:
+                kept.append(item.text)
+        if any(not item.negated for item in items):
+            branches.append(tuple(items))
     return SearchQuery(
         text=text,
-        terms=tuple(terms[:MAX_TERMS]),
-        dropped_terms=max(0, len(terms) - MAX_TERMS),
+        terms=tuple(kept),
+        dropped_terms=dropped,
+        branches=tuple(branches),
+        sides=sides,
     )
 
 
-def _weight(condition, weight: int):
-    return SqlCase(When(condition, then=Value(weight)), default=Value(0))
+def highlighted(snippet: str | None) -> SafeString:
+    """An engine's snippet as HTML: the text escaped, then its markers made <mark>."""
+    if not snippet:
+        return mark_safe("")
+    html = str(escape(snippet))
+    # Unpaired markers (a snippet cut inside a match) are dropped, never left open.
+    html = re.sub(f"{MARK_START}([^{MARK_START}{MARK_STOP}]*){MARK_STOP}", r"<mark>\1</mark>", html)
+    return mark_safe(html.replace(MARK_START, "").replace(MARK_STOP, ""))  # noqa: S308 - escaped above
 
 
-def _take_matches(term: str):
-    return Exists(Take.objects.filter(tool=OuterRef("pk")).filter(AsciiIContains(F("body"), term)))
+@dataclass
+class SearchResults:
+    """A page of hits: tools best first, each with `.snippet` (safe HTML) and its
+    panel counts; `close_names` when they are names close to a misspelt word."""
+
+    tools: list[Tool] = field(default_factory=list)
+    close_names: bool = False
+
+    def __len__(self):
+        return len(self.tools)
+
+    def __iter__(self):
+        return iter(self.tools)
 
 
-def search_tools(query: SearchQuery, tools=None):
-    """Published tools matching any term, best first, with their panel counts and
-    the number of takes that mention a term: one query."""
-    if not query.terms:
-        return Tool.objects.none()
+def rank_tool_ids(query: SearchQuery, limit: int = MAX_RESULTS):
+    """([(tool id, snippet)] of the best hits, drafts included, best first;
+    whether they are close names rather than matches): one query, two when
+    nothing matched and close names were looked for."""
+    if not query.branches:
+        return [], False
+    engine = search_engines.for_connection()
+    hits = engine.ranked(query, limit)
+    if hits or not _may_be_a_typo(query):
+        return hits, False
+    return engine.close_names(query.terms, limit), True
+
+
+def _may_be_a_typo(query: SearchQuery) -> bool:
+    # A name or two mistyped, not a sentence: longer queries skip the second query.
+    return len(query.branches) == 1 and len(query.terms) <= 3
+
+
+def search_tools(query: SearchQuery, tools=None) -> SearchResults:
+    """The page of hits among `tools` (published tools by default) with their panel
+    counts and category: two queries (three when nothing matched and close names
+    were looked for). Hits the reader may not see (drafts) are dropped here, on the
+    page of hits, so the ranking never reads every tool's row; DRAFT_ALLOWANCE
+    more hits are ranked so that a few drafts leave the page full."""
+    hits, close = rank_tool_ids(query, MAX_RESULTS + DRAFT_ALLOWANCE)
+    if not hits:
+        return SearchResults()
     tools = Tool.objects.published() if tools is None else tools
-    scores = [
-        _weight(AsciiIContains(F(field), term), weight)
-        for term in query.terms
-        for field, weight in WEIGHTS.items()
-    ]
-    scores += [_weight(_take_matches(term), TAKE_WEIGHT) for term in query.terms]
-    take_mentions = reduce(or_, [AsciiIContains(F("takes__body"), term) for term in query.terms])
-    return (
-        tools.with_panel_ranking()
+    by_id = {
+        tool.pk: tool
+        for tool in tools.filter(pk__in=[tool_id for tool_id, _ in hits])
+        .with_panel_counts()
         .select_related("category")
-        .annotate(
-            search_rank=reduce(add, scores),
-            matching_takes=Count("takes", filter=Q(take_mentions), distinct=True),
-        )
-        .filter(search_rank__gt=0)
-        .order_by("-search_rank", "name_sort_key", "pk")[:MAX_RESULTS]
-    )
+        .defer("description", "description_html")
+    }
+    found = []
+    for tool_id, snippet in hits:
+        tool = by_id.get(tool_id)
+        if tool is not None:
+            tool.snippet = highlighted(snippet)
+            found.append(tool)
+    return SearchResults(tools=found[:MAX_RESULTS], close_names=close)

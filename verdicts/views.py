@@ -11,8 +11,10 @@ from django.urls import reverse
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 from verdicts.forms import ToolListForm
+from verdicts.history import load_take_history, verdict_timeline
 from verdicts.models import Call, Category, Persona, Take, Tool
 from verdicts.search import parse_query, search_tools
+from verdicts.search_page_sections import search_page_sections
 from verdicts.structured_data import json_ld, software_application
 from verdicts.tool_page_sections import tool_page_sections
 
@@ -22,8 +24,10 @@ SUGGESTED_TOOLS = 6
 
 
 def _tool_for_page(request, slug: str) -> Tool:
-    """The tool with its category and takes (with personas): two queries."""
-    return get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+    """The tool with its category, takes (with personas) and their history: three queries."""
+    tool = get_object_or_404(Tool.objects.visible_to(request.user).with_page_relations(), slug=slug)
+    load_take_history([tool])
+    return tool
 
 
 @cached_page
@@ -37,6 +41,7 @@ def tool_page(request, slug):
             "tool": tool,
             # For "4 of 6 reviewed": one query.
             "panel_size": Persona.objects.count(),
+            "timeline": verdict_timeline(tool),
             # Comparisons and "compare with" links, from the apps above (comparisons).
             "comparisons": [],
             "alternatives": [],
@@ -144,8 +149,8 @@ def _suggestions(request) -> dict:
 @allow_methods("GET", "HEAD")
 def search(request):
     query = parse_query(request.GET.get("q", ""))
-    results = list(search_tools(query, Tool.objects.visible_to(request.user)))
-    context = {"query": query, "results": results}
+    results = search_tools(query, Tool.objects.visible_to(request.user))
+    context = {"query": query, "results": results, **search_page_sections(request, query)}
     if not results:
         context.update(_suggestions(request))
     status = 400 if query.too_long else 200

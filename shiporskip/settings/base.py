@@ -10,9 +10,11 @@ from csp.constants import NONE, SELF
 from shiporskip.env import (
     caches_from_env,
     env_bool,
+    env_choice,
     env_database_url,
     env_int,
     env_list,
+    env_required,
     env_str,
 )
 
@@ -54,6 +56,10 @@ INSTALLED_APPS = [
     "axes",
     # Only for its system check: the rate-limit cache must be shared and atomic.
     "django_ratelimit",
+    # Take history: the Historical* tables and the admin's history view.
+    "simple_history",
+    # Email services (ANYMAIL_ESP) and their tracking webhooks: newsletter/feedback.py.
+    "anymail",
     "verdicts",
     "comparisons",
     "newsletter",
@@ -80,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # `private, no-store` on everything that is not a declared public page.
     "pagecache.cache_control.PrivateByDefaultMiddleware",
+    # Page-cache hits for anonymous readers, answered before sessions, CSRF,
+    # authentication, messages, axes and URL dispatch (none of which a hit needs).
+    "pagecache.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -213,6 +222,12 @@ CONFIRMATION_EMAIL_RATE_LIMIT = env_str("CONFIRMATION_EMAIL_RATE_LIMIT", "3/3600
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600)
 # How many times send_weekly_digest tries an address the mail server refused.
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
+# How many new comparisons, and how many updated verdicts, an issue's email shows;
+# the rest are counted ("and N more") and listed on the issue's archive page.
+DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 20, minimum=1)
+# ...and fewer when the HTML and text bodies together would pass this many bytes:
+# mail clients clip messages over about 100 KB (Gmail at 102 KB).
+DIGEST_MAX_BYTES = env_int("DIGEST_MAX_BYTES", 90_000, minimum=10_000)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -235,10 +250,41 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+# An email service instead (README "Email delivery"): ANYMAIL_ESP names it, its
+# API key comes from ANYMAIL_<ESP>_…, and ANYMAIL_WEBHOOK_SECRET ("user:password")
+# is the basic auth its tracking webhooks (/newsletter/esp/<esp>/tracking/) must
+# carry; Mailgun's are also signed with ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.
+ANYMAIL_ESP = env_choice("ANYMAIL_ESP", {"postmark", "mailgun", "sendgrid"}, "")
+ANYMAIL_BACKENDS = {
+    "postmark": "anymail.backends.postmark.EmailBackend",
+    "mailgun": "anymail.backends.mailgun.EmailBackend",
+    "sendgrid": "anymail.backends.sendgrid.EmailBackend",
+}
+_ANYMAIL_KEYS = {
+    "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
+    "POSTMARK_SERVER_TOKEN": env_str("ANYMAIL_POSTMARK_SERVER_TOKEN"),
+    "MAILGUN_API_KEY": env_str("ANYMAIL_MAILGUN_API_KEY"),
+    "MAILGUN_SENDER_DOMAIN": env_str("ANYMAIL_MAILGUN_SENDER_DOMAIN"),
+    "MAILGUN_API_URL": env_str("ANYMAIL_MAILGUN_API_URL"),  # the EU region's, when used
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY"),
+    "SENDGRID_API_KEY": env_str("ANYMAIL_SENDGRID_API_KEY"),
+}
+ANYMAIL = {key: value for key, value in _ANYMAIL_KEYS.items() if value is not None}
+_ANYMAIL_API_KEYS = {
+    "postmark": "ANYMAIL_POSTMARK_SERVER_TOKEN",
+    "mailgun": "ANYMAIL_MAILGUN_API_KEY",
+    "sendgrid": "ANYMAIL_SENDGRID_API_KEY",
+}
+if ANYMAIL_ESP:  # refuse to start rather than fail every message of the first send
+    env_required(_ANYMAIL_API_KEYS[ANYMAIL_ESP], f"the API key of ANYMAIL_ESP={ANYMAIL_ESP}")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    ANYMAIL_BACKENDS.get(ANYMAIL_ESP)
+    or (
+        "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_HOST
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ship or Skip <verdicts@shiporskip.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -132,3 +132,70 @@ def test_the_gap_between_readers_and_panel_shows_once_enough_readers_voted(clien
         "points": -35,
         "label": "Readers are 35 points cooler than the panel",
     }
+
+
+def _seed_trio():
+    """The seed's Claude, SmolVM and smolagents as one curated comparison, in that order."""
+    tools = [
+        Tool.objects.get(slug=slug)
+        for slug in ["claude-4-api-tool-use-streaming-prompt-caching", "smolvm", "smolagents-20"]
+    ]
+    return tools, make_comparison(
+        *tools, ship_a_if="your agents need long cached context", ship_b_if="you run untrusted code"
+    )
+
+
+@pytest.mark.django_db
+def test_a_three_tool_page_has_one_bottom_line_and_a_head_to_head_per_pair(client, seeded):
+    (claude, smolvm, smolagents), comparison = _seed_trio()
+    html = client.get(comparison.get_absolute_url()).content.decode()
+    bottom = text_of(region(html, "bottom-line-heading", "decision-heading"))
+    # Claude leads both of its seed pairs, so it leads the trio's bottom line.
+    assert f"The panel favours {CLAUDE} over each of the others." in bottom
+    assert text_of(html).count("over each of the others") == 1
+    # The "Ship … if" lines name tools A and B; the third tool has none.
+    assert_in_order(
+        bottom,
+        [
+            f"Ship {CLAUDE} if your agents need long cached context",
+            "Ship smolvm if you run untrusted code",
+        ],
+    )
+    assert "Ship SmolAgents" not in bottom
+    head_to_head = text_of(region(html, "head-to-head-heading", "scorecard-heading"))
+    assert_in_order(
+        head_to_head,
+        [
+            f"{CLAUDE} vs smolvm",
+            f"The panel favours {CLAUDE}: all 3 personas who reviewed both, by 16.7 points",
+            f"{CLAUDE} vs SmolAgents 2.0",
+            f"The panel favours {CLAUDE}: all 3 personas who reviewed both, by 12 points",
+            "smolvm vs SmolAgents 2.0",
+        ],
+    )
+    assert head_to_head.count(" vs ") == 3
+    assert html.count('class="head-to-head__table"') == 3
+    data = client.get(comparison.get_json_url()).json()
+    assert [pair["tools"] for pair in data["head_to_head"]] == [[0, 1], [0, 2], [1, 2]]
+    assert [pair["favours"] for pair in data["head_to_head"][:2]] == [0, 0]
+    assert data["bottom_line"]["favoured"] == 0
+    assert data["bottom_line"]["computed"] == (
+        f"The panel favours {CLAUDE} over each of the others."
+    )
+    assert [line["tool"] for line in data["bottom_line"]["ship_if"]] == [claude.slug, smolvm.slug]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 4])
+def test_the_bottom_line_page_runs_the_same_queries_for_2_or_4_tools(
+    client, seeded, django_assert_num_queries, count
+):
+    slugs = ["claude-4-api-tool-use-streaming-prompt-caching", "smolvm", "smolagents-20", "smollm3"]
+    tools = [Tool.objects.get(slug=slug) for slug in slugs[:count]]
+    Comparison.objects.filter(tool_a=tools[0], tool_b=tools[1]).delete()
+    comparison = make_comparison(*tools)
+    # Versions, the panel, the tools, the comparison, every tool's takes (one query),
+    # their history (one): every pair's head-to-head and the bottom line add none.
+    with django_assert_num_queries(6):
+        html = client.get(comparison.get_absolute_url()).content.decode()
+    assert html.count('class="head-to-head__table"') == count * (count - 1) // 2

@@ -48,7 +48,7 @@ def test_both_tools_are_required(editor_client):
 @pytest.mark.django_db
 def test_it_shows_the_public_url_made_from_the_tools_and_links_to_the_site(editor_client):
     a, b = make_tool(name="Alpha"), make_tool(name="Beta")
-    assert "Made from the two tools once saved" in text_of(editor_client.get(ADD).content.decode())
+    assert "Made from the tools once saved" in text_of(editor_client.get(ADD).content.decode())
     comparison = make_comparison(a, b)
     html = editor_client.get(f"/admin/comparisons/comparison/{comparison.pk}/change/")
     html = html.content.decode()
@@ -125,3 +125,69 @@ def test_editors_write_the_bottom_line_beside_the_panels_computed_one(editor_cli
     refused = submit(editor_client, url, {"ship_a_if": "two\nlines"})
     assert refused.status_code == 200
     assert "line break" in text_of(refused.content.decode())
+
+
+@pytest.mark.django_db
+def test_an_editor_saves_a_three_tool_comparison_in_their_order(editor_client):
+    zed, able, mid = make_tool(name="Zed"), make_tool(name="Able"), make_tool(name="Mid")
+    html = editor_client.get(ADD).content.decode()
+    assert 'name="tool_c"' in html and 'name="tool_d"' in html
+    response = submit(
+        editor_client,
+        ADD,
+        {"tool_a": zed.pk, "tool_b": able.pk, "tool_c": mid.pk, "is_published": "on"},
+    )
+    assert response.status_code == 302, text_of(response.content.decode())
+    comparison = Comparison.objects.get()
+    assert comparison.tools == [zed, able, mid]
+    assert comparison.get_absolute_url() == "/compare/zed-vs-able-vs-mid/"
+    change = editor_client.get(f"/admin/comparisons/comparison/{comparison.pk}/change/")
+    assert '<a href="/compare/zed-vs-able-vs-mid/">' in change.content.decode()
+    listing = text_of(editor_client.get("/admin/comparisons/comparison/").content.decode())
+    assert_in_order(listing, ["Zed vs Able vs Mid", "/compare/zed-vs-able-vs-mid/"])
+
+
+@pytest.mark.django_db
+def test_the_same_set_of_tools_in_another_order_is_refused_with_a_message(editor_client):
+    zed, able, mid = make_tool(name="Zed"), make_tool(name="Able"), make_tool(name="Mid")
+    make_comparison(zed, able, mid)
+    text = errors_of(
+        submit(editor_client, ADD, {"tool_a": mid.pk, "tool_b": zed.pk, "tool_c": able.pk})
+    )
+    assert (
+        text.count("These tools already have a comparison, in any order: “Zed vs Able vs Mid”.")
+        == 1
+    )
+    assert "Constraint" not in text
+    assert Comparison.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("slots", "message"),
+    [
+        ("a b a -", "A tool cannot be compared with itself."),
+        ("a b c a", "A tool cannot be compared with itself."),
+        ("a b - c", "Fill the third tool before the fourth."),
+    ],
+)
+def test_a_repeated_tool_or_a_fourth_without_a_third_is_refused(editor_client, slots, message):
+    tools = {"a": make_tool(), "b": make_tool(), "c": make_tool()}
+    fields = zip(("tool_a", "tool_b", "tool_c", "tool_d"), slots.split(), strict=True)
+    changes = {field: tools[name].pk if name in tools else "" for field, name in fields}
+    text = errors_of(submit(editor_client, ADD, changes))
+    assert message in text
+    assert "Constraint" not in text
+    assert not Comparison.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_list_of_three_and_four_tool_comparisons_keeps_its_query_count(
+    editor_client, django_assert_num_queries
+):
+    for _ in range(5):
+        make_comparison(make_tool(), make_tool(), make_tool(), make_tool())
+        make_comparison(make_tool(), make_tool(), make_tool())
+    with django_assert_num_queries(7):
+        response = editor_client.get("/admin/comparisons/comparison/")
+    assert text_of(response.content.decode()).count(" vs ") >= 25

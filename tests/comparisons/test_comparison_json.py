@@ -8,7 +8,7 @@ import pytest
 from tests.factories import make_comparison, make_persona, make_take, make_tool
 from tests.html import region, text_of
 from tests.seed_pages import seed_pages
-from verdicts.models import Call
+from verdicts.models import Call, Take
 
 SITE = "http://127.0.0.1:8000"
 SEED_URLS = [
@@ -111,8 +111,14 @@ def test_the_json_runs_three_queries(client, django_assert_num_queries, takes, c
         make_take(a, persona), make_take(b, persona, score=None, call=Call.SKIP)
     if curated:
         make_comparison(a, b)
-    # +1: the content version read by the page cache; +1: the panel's size
-    with django_assert_num_queries(5):
+    for take in Take.objects.filter(tool=b):  # revised after publication
+        take.call = Call.SHIP
+        take.save()
+    # The tools, the curated comparison, their takes in one query, the takes' history in
+    # one. +1: the content version read by the page cache; +1: the panel's size
+    with django_assert_num_queries(6):
         data = json.loads(client.get("/compare/able-vs-zed.json").content)
     assert len(data["scorecard"]) == takes
+    assert len(data["tools"][1]["history"]) == 2 * takes
+    assert len(data["changed_after_publication"]) == (takes if curated else 0)
     assert data["editors_pick"] is curated

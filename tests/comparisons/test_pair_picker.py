@@ -124,3 +124,99 @@ def test_the_picker_offers_the_newest_tools_but_accepts_any(client, monkeypatch)
     assert response["Location"] == f"/compare/{tools[0].slug}-vs-{tools[1].slug}/"
     chosen = client.get("/compare/", {"a": tools[0].slug}).content.decode()
     assert f'<option value="{tools[0].slug}" selected>' in chosen
+
+
+@pytest.mark.django_db
+def test_the_compare_page_offers_a_third_and_fourth_optional_tool(client):
+    make_tool(name="Alpha"), make_tool(name="Beta")
+    html = client.get("/compare/").content.decode()
+    form = html[html.index('<form class="picker"') : html.index("</form>", html.index("picker"))]
+    assert '<details class="picker__more">' in form
+    assert "<summary>Add a tool</summary>" in form
+    for name, label in (("c", "Third tool (optional)"), ("d", "Fourth tool (optional)")):
+        assert f'<label for="picker-{name}">{label}</label>' in form
+        assert f'<select id="picker-{name}" name="{name}">' in form
+    assert form.count('<option value="alpha">Alpha</option>') == 4
+
+
+@pytest.mark.django_db
+def test_picking_a_third_tool_redirects_to_the_three_tool_page(client):
+    make_tool(name="Zed"), make_tool(name="Able"), make_tool(name="Mid")
+    response = client.get("/compare/", {"a": "zed", "b": "able", "c": "mid"})
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/able-vs-mid-vs-zed/"
+    assert client.get(response["Location"]).status_code == 200
+    # A fourth without a third simply comes third.
+    assert client.get("/compare/", {"a": "zed", "b": "able", "d": "mid"})["Location"] == (
+        "/compare/able-vs-mid-vs-zed/"
+    )
+
+
+@pytest.mark.django_db
+def test_picking_a_curated_trio_in_any_order_redirects_to_the_curated_page(client):
+    zed, able, mid = make_tool(name="Zed"), make_tool(name="Able"), make_tool(name="Mid")
+    make_comparison(mid, zed, able)
+    for a, b, c in (("able", "zed", "mid"), ("zed", "mid", "able")):
+        response = client.get("/compare/", {"a": a, "b": b, "c": c})
+        assert response["Location"] == "/compare/mid-vs-zed-vs-able/"
+    # The pair alone is not the trio.
+    assert client.get("/compare/", {"a": "zed", "b": "able"})["Location"] == (
+        "/compare/able-vs-zed/"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"a": "alpha", "b": "beta", "c": "alpha"}, "Pick 3 different tools to compare"),
+        ({"a": "alpha", "b": "beta", "c": "gamma", "d": "beta"}, "Pick 4 different tools"),
+        ({"a": "alpha", "b": "beta", "c": "nope"}, "Third tool (optional): we have no published"),
+    ],
+)
+def test_a_bad_third_or_fourth_pick_is_a_400_that_keeps_the_choices(client, query, message):
+    make_tool(name="Alpha"), make_tool(name="Beta"), make_tool(name="Gamma")
+    response = client.get("/compare/", query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in text_of(html)
+    assert '<details class="picker__more" open>' in html
+    assert '<option value="beta" selected>Beta</option>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 4])
+def test_the_picker_redirect_costs_the_same_for_two_or_four_tools(
+    client, django_assert_num_queries, count
+):
+    tools = [make_tool() for _ in range(count)]
+    query = dict(zip("abcd", (tool.slug for tool in tools), strict=False))
+    # +1: the content version read by the page cache
+    with django_assert_num_queries(3):
+        response = client.get("/compare/", query)
+    assert response["Location"] == "/compare/{}/".format(
+        "-vs-".join(sorted(tool.slug for tool in tools))
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_adds_a_third_tool_without_javascript(live_server, browser):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    make_tool(name="Zed Agent"), make_tool(name="Able Coder"), make_tool(name="Mid Tool")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/compare/")
+    assert not page.get_by_label("Third tool (optional)").is_visible()
+    page.locator("summary", has_text="Add a tool").click()
+    page.get_by_label("First tool").select_option(label="Zed Agent")
+    page.get_by_label("Second tool").select_option(label="Able Coder")
+    page.get_by_label("Third tool (optional)").select_option(label="Mid Tool")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(re.compile(r"/compare/able-coder-vs-mid-tool-vs-zed-agent/$"))
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Able Coder vs Mid Tool vs Zed Agent"
+    )
+    heads = page.locator(".decision-table thead th[scope=col]").all_inner_texts()
+    assert heads[1:] == ["Able Coder", "Mid Tool", "Zed Agent"]
+    context.close()

@@ -173,9 +173,11 @@ def test_composing_runs_seven_queries_whatever_the_size(django_assert_num_querie
         make_comparison(tool_a, tool_b)
         make_take(make_tool(), persona)  # an updated verdict outside any comparison
 
-    # Was five: the comparisons' panel counts (one query) became both sides'
-    # takes with personas (two), and the changed tools' takes one more, so the
-    # panels name dissenters and each comparison gets its bottom line.
+    # Seven since the cap: the covered pks, then only the shown rows (issue 16).
+    # The shown comparisons' panel counts became every shown tool's takes with
+    # personas (one query for all tools), and the changed tools' revised takes
+    # query became all their takes with personas, so the panels name dissenters
+    # and each comparison gets its bottom line without a query more.
     with django_assert_num_queries(7):
         news = compose_week()
         digest.render(news)

@@ -36,6 +36,24 @@ def _routes(patterns, prefix=""):
 ROUTES = sorted(set(_routes(get_resolver().url_patterns)))
 
 
+def _sent_issue():
+    from django.utils import timezone
+
+    from newsletter.models import Issue
+
+    now = timezone.now()
+    return Issue.objects.create(
+        iso_year=2026,
+        iso_week=48,
+        subject="Weekly AI Tool Verdicts — week 48, 2026",
+        period_since=now,
+        period_until=now,
+        html_body="<!--archive:start--><p>The week's verdicts.</p><!--archive:end-->",
+        text_body="The week's verdicts.",
+        sent_at=now,
+    )
+
+
 def _url(route: str) -> str:
     def value(match):
         name = match.group(1)
@@ -44,6 +62,10 @@ def _url(route: str) -> str:
             if route.startswith("newsletter/confirm"):
                 return tokens.confirm_token(subscriber)
             return tokens.unsubscribe_token(subscriber)
+        if name == "number":
+            return str(_sent_issue().pk)
+        if name == "esp":
+            return "postmark"  # the email service's webhook: POST only
         return _SLUGS[route.split("/")[0]]
 
     return "/" + _PARAM.sub(value, route)

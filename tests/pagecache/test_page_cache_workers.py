@@ -15,7 +15,7 @@ def test_workers_share_the_file_cache_and_see_a_save_at_once(tmp_path):
     with gunicorn(tmp_path, workers=2) as (base_url, log_path, env):
         stored = tmp_path / "page-cache"
         first = _get(f"{base_url}/tools/")
-        entries = len(list(stored.glob("*.djcache")))
+        entries = len(list(stored.glob("*.page")))
         pages = [first] + [_get(f"{base_url}/tools/") for _ in range(7)]
         for html, headers in pages:
             assert "smolvm" in html
@@ -24,7 +24,7 @@ def test_workers_share_the_file_cache_and_see_a_save_at_once(tmp_path):
             assert headers.get("Set-Cookie") is None
         # Stored once, then served to both workers from the shared files.
         assert entries >= 1
-        assert len(list(stored.glob("*.djcache"))) == entries
+        assert len(list(stored.glob("*.page"))) == entries
         assert len({html for html, _ in pages}) == 1
         manage(
             env,

@@ -46,7 +46,12 @@ FORMS = {
             "tired_of": "T",
         },
     ),
-    "tool with takes": ("/admin/verdicts/tool/1/change/", ["name", "tagline", "takes-0-body"], {}),
+    "tool with takes": (
+        "/admin/verdicts/tool/1/change/",
+        ["name", "tagline", "takes-0-body", "takes-0-reviewed_version"],
+        {},
+    ),
+    "take": ("/admin/verdicts/take/1/change/", ["body", "reviewed_version"], {}),
     "comparison": ("/admin/comparisons/comparison/{pk}/change/", ["intro"], {}),
 }
 NUMBERS = itertools.count(100)
@@ -107,4 +112,4 @@ def test_no_admin_form_answers_500_to_unwanted_characters(seeded, editor, form_n
 
 def test_every_form_is_fuzzed():
     # A guard against an empty parametrisation collecting nothing.
-    assert set(FORMS) == {"tool", "category", "persona", "tool with takes", "comparison"}
+    assert set(FORMS) == {"tool", "category", "persona", "tool with takes", "take", "comparison"}

@@ -27,7 +27,7 @@ def no_cache_url(monkeypatch):
 def test_it_shares_a_file_cache_between_workers_without_a_url(no_cache_url, monkeypatch):
     monkeypatch.delenv("PAGE_CACHE_DIR", raising=False)
     cache = caches_from_env()["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert cache["BACKEND"] == "pagecache.file_cache.PageFileCache"
     assert cache["LOCATION"] == str(Path(settings.BASE_DIR) / ".cache" / "pages")
     monkeypatch.setenv("PAGE_CACHE_DIR", "/var/cache/shiporskip")
     assert caches_from_env()["default"]["LOCATION"] == "/var/cache/shiporskip"

@@ -4,8 +4,10 @@ take, even without a CSRF token (the method is checked first)."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from newsletter import tokens
+from newsletter.models import Issue
 from tests.factories import make_subscriber
 from tests.robustness.routes import all_routes, fill
 
@@ -25,9 +27,13 @@ ROUTE_TABLE = {
     "compare/<slug:pair>.json": ([PAIR], GET),
     "compare/<slug:pair>/": ([PAIR], GET),
     "feeds/comparisons/": ([], GET),
+    "feeds/newsletter/": ([], GET),
     "llms.txt": ([], GET),
     "methodology/": ([], GET),
+    "newsletter/": ([], GET),
     "newsletter/confirm/<str:token>/": (["<confirm>"], FORM),
+    "newsletter/esp/<slug:esp>/tracking/": (["postmark"], POST),
+    "newsletter/issues/<int:number>/": (["<sent issue>"], GET),
     "newsletter/subscribe/": ([], FORM),
     "newsletter/unsubscribe/<str:token>/": (["<unsubscribe>"], FORM),
     "reviewers/": ([], GET),
@@ -50,6 +56,20 @@ def test_every_route_is_listed():
     assert sorted(ROUTE_TABLE) == all_routes()
 
 
+def _sent_issue():
+    now = timezone.now()
+    return Issue.objects.create(
+        iso_year=2026,
+        iso_week=48,
+        subject="Weekly AI Tool Verdicts — week 48, 2026",
+        period_since=now,
+        period_until=now,
+        html_body="<!--archive:start--><p>The week's verdicts.</p><!--archive:end-->",
+        text_body="The week's verdicts.",
+        sent_at=now,
+    )
+
+
 def _path(route: str) -> str:
     values, _ = ROUTE_TABLE[route]
     subscriber = make_subscriber(status="pending")
@@ -57,6 +77,8 @@ def _path(route: str) -> str:
         "<confirm>": tokens.confirm_token(subscriber),
         "<unsubscribe>": tokens.unsubscribe_token(subscriber),
     }
+    if "<sent issue>" in values:
+        real["<sent issue>"] = str(_sent_issue().pk)
     return fill(route, [real.get(value, value) for value in values])
 
 

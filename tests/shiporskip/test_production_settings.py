@@ -60,6 +60,8 @@ def test_it_refuses_a_short_secret_key():
         ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto", "must look like"),
         ("SECURE_HSTS_SECONDS", "a year", "is not a whole number"),
         ("DATABASE_POOL", "maybe", "is not a boolean"),
+        ("ANYMAIL_ESP", "pigeon", "is not one of: mailgun, postmark, sendgrid"),
+        ("DIGEST_MAX_ITEMS", "0", "is below the minimum of 1"),
     ],
 )
 def test_it_refuses_a_malformed_value_with_one_line(name, value, message):
@@ -69,6 +71,39 @@ def test_it_refuses_a_malformed_value_with_one_line(name, value, message):
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_it_refuses_an_email_service_without_its_api_key():
+    result = manage("check", **REQUIRED, ANYMAIL_ESP="postmark")
+    assert_refused(
+        result,
+        "ANYMAIL_POSTMARK_SERVER_TOKEN must be set in the environment: "
+        "the API key of ANYMAIL_ESP=postmark",
+    )
+
+
+def test_an_email_service_replaces_smtp_when_named():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, sorted(s.ANYMAIL), s.DIGEST_MAX_ITEMS)"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        **REQUIRED,
+        ANYMAIL_ESP="mailgun",
+        ANYMAIL_MAILGUN_API_KEY="key-0123",
+        ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY="whsec-0123",
+        EMAIL_HOST="smtp.example",
+        DIGEST_MAX_ITEMS="12",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == (
+        "anymail.backends.mailgun.EmailBackend "
+        "['MAILGUN_API_KEY', 'MAILGUN_WEBHOOK_SIGNING_KEY'] 12"
+    )
 
 
 def test_gunicorn_refuses_to_start_without_the_secret_key():

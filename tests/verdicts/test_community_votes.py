@@ -204,7 +204,9 @@ def test_a_returning_reader_costs_no_more_than_a_stranger_whatever_the_page(
     make_comparison(a, b)
     for tool in [a, b, *(make_tool() for _ in range(tools - 2))]:
         vote(client, tool.slug, "ship")
-    with django_assert_num_queries(5):  # versions, the panel, comparison, two prefetches of takes
+    # versions, the panel (lens form), the tools, the comparison, every tool's takes
+    # (one query), the takes' history
+    with django_assert_num_queries(6):
         first = client.get(f"/compare/{a.slug}-vs-{b.slug}/")
     with django_assert_num_queries(1):  # the cached page: only the versions
         again = client.get(f"/compare/{a.slug}-vs-{b.slug}/")

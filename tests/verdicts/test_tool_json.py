@@ -126,11 +126,15 @@ def test_an_unreviewed_tool_says_so_with_nulls_not_guesses(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("takes", [1, 8])
-def test_the_json_runs_two_queries(client, django_assert_num_queries, takes):
+def test_the_json_runs_five_queries(client, django_assert_num_queries, takes):
     tool = make_tool()
     for _ in range(takes):
-        make_take(tool, make_persona())
-    # +1: the content version read by the page cache; +1: the panel's size
-    with django_assert_num_queries(4):
+        take = make_take(tool, make_persona())
+        take.call = Call.SKIP
+        take.save()
+    # The tool, its takes, their history; +1: the content version read by the page
+    # cache; +1: the panel's size ("N of M reviewed")
+    with django_assert_num_queries(5):
         response = client.get(f"/tools/{tool.slug}.json")
     assert len(json.loads(response.content)["takes"]) == takes
+    assert len(json.loads(response.content)["history"]) == 2 * takes

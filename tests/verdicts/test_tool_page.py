@@ -46,12 +46,15 @@ def test_an_unknown_or_draft_tool_is_a_404_and_staff_preview_drafts(client):
 @pytest.mark.parametrize("takes", [1, 6])
 def test_the_tool_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, takes):
     tool = make_tool()
-    for _ in range(takes):
-        make_take(tool, make_persona())
+    for n in range(takes):
+        take = make_take(tool, make_persona())
+        for score in range(n):  # more takes, more history records each
+            take.score = score
+            take.save()
         make_comparison(tool, make_tool(category=tool.category))
-    # The content version, tool, takes, the panel's size, comparisons,
-    # alternatives; then cached.
-    with django_assert_num_queries(6):
+    # The content version, tool, takes, take history (all records in one query),
+    # the panel's size ("N of M reviewed"), comparisons, alternatives; then cached.
+    with django_assert_num_queries(7):
         assert client.get(tool.get_absolute_url()).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(tool.get_absolute_url()).status_code == 200

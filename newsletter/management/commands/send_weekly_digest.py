@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from newsletter import delivery, digest
-from newsletter.models import Delivery, Subscriber
+from newsletter.models import Delivery, Issue, Subscriber
 
 
 def start_of_day(value: str) -> datetime:
@@ -90,6 +90,8 @@ class Command(BaseCommand):
             total.add(delivery.deliver(outstanding))
         if not total.stopped:
             self._compose_and_send(news, total)
+        # Issues whose deliveries are all done go into the public archive.
+        Issue.objects.record_sent()
         self._report(total)
 
     def _compose_and_send(self, news: digest.Digest, total: delivery.Outcome) -> None:
@@ -108,20 +110,22 @@ class Command(BaseCommand):
             return
         recipients = issue.deliveries.count()
         self.stdout.write(
-            f"Composed “{issue.subject}”: {_count(len(news.comparisons), 'new comparison')}, "
-            f"{_count(len(news.changed), 'updated verdict')}, {_count(recipients, 'recipient')}."
+            f"Composed “{issue.subject}”: {_count(news.comparison_count, 'new comparison')}, "
+            f"{_count(news.changed_count, 'updated verdict')}, {_count(recipients, 'recipient')}."
         )
         total.add(delivery.deliver(issue.deliveries.all()))
 
     def _report(self, total: delivery.Outcome) -> None:
         """Print the summary; exit non-zero (CommandError) when any delivery failed or
         the run stopped, so cron and systemd report the run as failed."""
-        if not (total.sent or total.failed or total.cancelled or total.stopped):
+        if not (total.sent or total.failed or total.cancelled or total.suppressed or total.stopped):
             return
         remaining = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
         summary = (
             f"Sent {total.sent}, failed {total.failed}{_reasons(total)}, skipped "
-            f"{total.cancelled} (unsubscribed), {remaining} remaining."
+            f"{total.cancelled} (unsubscribed)"
+            f"{f', {total.suppressed} (suppressed address)' if total.suppressed else ''}, "
+            f"{remaining} remaining."
         )
         if total.stopped:
             raise CommandError(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comparisons', '0003_clean_stored_intros'),
+        ('comparisons', '0004_three_or_four_tools'),
     ]
 
     operations = [

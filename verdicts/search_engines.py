@@ -1,0 +1,234 @@
+"""The SQL of site search, once per engine, over the tables of verdicts/search_index.py.
+
+Each engine answers the same two questions for verdicts/search.py:
+
+- `ranked(query, limit)`: [(tool id, snippet)] of the best hits among all tools,
+  drafts included (the caller keeps those its reader may see, on the page of
+  hits only), in one query: name hits (the name contains what was typed) first,
+  then the engine's relevance, then the name. Relevance is computed for the
+  newest WINDOW matches only, so a word every tool contains costs the same at
+  10,000 tools as at 1,000. The snippet (a few words around a match, matches
+  between MARK_START and MARK_STOP) is made for the page of hits only.
+- `close_names(terms, limit)`: tools whose name has a word within a typo or
+  two of a term ("cluade" → Claude), when nothing matched: one query for
+  candidates, then the same edit-distance rule (`is_close`) on both engines.
+
+SQLite: FTS5 `MATCH` on `verdicts_search_fts` ranked by `bm25()` with column
+weights, `snippet()`; name substrings from the trigram table; close-name
+candidates share a word's first two letters (an FTS5 prefix query).
+PostgreSQL: `websearch_to_tsquery` in the english and simple configurations
+against the stored `vector` (GIN), `ts_rank`, `ts_headline`; name substrings by
+`ILIKE` and close-name candidates by pg_trgm's `word_similarity`, both on the
+name's trigram GIN index.
+"""
+
+import re
+
+from django.db import connection
+
+# bm25() weights of name, tagline, category, description, takes.
+BM25_WEIGHTS = (10.0, 5.0, 3.0, 2.0, 1.0)
+SNIPPET_WORDS = 14
+# Relevance is computed for at most this many matches, the newest tools first
+# (and as many name hits): a word found in every one of 10,000 tools must not
+# cost 10,000 bm25()/ts_rank() calls. Below it the ranking is exact.
+WINDOW = 1000
+# Close names: at most this many candidates are checked in Python.
+CANDIDATES = 200
+# pg_trgm's word_similarity above which a name is a candidate ("cluade" and
+# "Claude 4 API: …" score 0.29): loose on purpose, is_close() decides.
+CANDIDATE_SIMILARITY = 0.25
+WORD = re.compile(r"\w+")
+
+# Snippets mark a match with these; editors' text never holds them (control
+# characters are refused or dropped on save, shiporskip/lib/text_rules.py).
+MARK_START, MARK_STOP = "\x02", "\x03"
+
+
+def for_connection():
+    """The engine of the default database."""
+    return PostgreSQLEngine() if connection.vendor == "postgresql" else SQLiteEngine()
+
+
+def edit_distance(a: str, b: str, bound: int) -> int:
+    """Optimal string alignment distance (a transposition costs one), or bound + 1
+    as soon as it must exceed bound."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = char_a != char_b
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > bound:
+            return bound + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_typos(term: str) -> int:
+    """One typo in a word of 4 to 7 letters, two from 8; none below 4 (too many
+    short words are a typo apart)."""
+    return 0 if len(term) < 4 else 1 if len(term) < 8 else 2
+
+
+def is_close(term: str, name: str) -> int | None:
+    """The fewest typos between `term` and a word of `name`, if within
+    allowed_typos(term); None otherwise. Case is ignored."""
+    bound = allowed_typos(term)
+    if not bound:
+        return None
+    term = term.casefold()
+    best = min(
+        (edit_distance(term, word, bound) for word in WORD.findall(name.casefold())),
+        default=bound + 1,
+    )
+    return best if best <= bound else None
+
+
+class Engine:
+    def close_names(self, terms, limit):
+        terms = [term for term in terms if allowed_typos(term)]
+        if not terms:
+            return []
+        scored = []
+        for tool_id, name in self.close_name_candidates(terms):
+            distances = [d for d in (is_close(term, name) for term in terms) if d is not None]
+            if distances:
+                scored.append((min(distances), name.casefold(), tool_id))
+        return [(tool_id, None) for _, _, tool_id in sorted(scored)[:limit]]
+
+
+def _fts_string(text: str) -> str:
+    """One FTS5 string (a word or a phrase, tokenized by the table's tokenizer)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_match(query) -> str:
+    """The FTS5 query for a parsed SearchQuery: branches OR-ed, items AND-ed,
+    exclusions with NOT; every word quoted, so no input is FTS5 syntax."""
+    branches = []
+    for branch in query.branches:
+        positive = " AND ".join(_fts_string(i.text) for i in branch if not i.negated)
+        negative = "".join(f" NOT {_fts_string(i.text)}" for i in branch if i.negated)
+        branches.append(f"({positive}{negative})")
+    return " OR ".join(branches)
+
+
+class SQLiteEngine(Engine):
+    def ranked(self, query, limit):
+        match = fts_match(query)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        # The trigram tokenizer finds substrings of three characters or more.
+        names = _fts_string(query.name_text) if len(query.name_text) >= 3 else None
+        # Every CTE is MATERIALIZED: a constraint pushed into an FTS5 scan (rowid IN
+        # (…)) makes SQLite run the full-text query once per row.
+        sql = f"""
+            WITH text_hits AS MATERIALIZED (
+                SELECT rowid AS tool_id, bm25(verdicts_search_fts, {weights}) AS text_rank
+                FROM verdicts_search_fts WHERE verdicts_search_fts MATCH %s
+                ORDER BY rowid DESC LIMIT %s
+            ),
+            name_hits AS MATERIALIZED (
+                SELECT rowid AS tool_id FROM verdicts_search_names
+                WHERE %s IS NOT NULL AND verdicts_search_names MATCH %s
+                ORDER BY rowid DESC LIMIT %s
+            ),
+            hits AS (
+                SELECT tool_id, 0 AS name_hit, text_rank FROM text_hits
+                UNION ALL SELECT tool_id, 1, 0.0 FROM name_hits
+            ),
+            best AS MATERIALIZED (
+                SELECT tool_id, MAX(name_hit) AS name_hit, MIN(text_rank) AS text_rank
+                FROM hits GROUP BY tool_id
+                ORDER BY name_hit DESC, text_rank, tool_id
+                LIMIT %s
+            )
+            SELECT best.tool_id,
+                (SELECT snippet(verdicts_search_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})
+                 FROM verdicts_search_fts
+                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = best.tool_id)
+            FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id
+            ORDER BY best.name_hit DESC, best.text_rank, lower(d.name), best.tool_id
+        """  # noqa: S608 - formats in constants only; input goes as params
+        params = [match, WINDOW, names, names or '""', WINDOW, limit, match]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def close_name_candidates(self, terms):
+        prefixes = " OR ".join(f"{_fts_string(term[:2])} *" for term in terms)
+        sql = """
+            WITH candidates AS MATERIALIZED (
+                SELECT rowid AS tool_id FROM verdicts_search_fts
+                WHERE verdicts_search_fts MATCH %s ORDER BY rowid DESC LIMIT %s
+            )
+            SELECT d.tool_id, d.name
+            FROM candidates c JOIN verdicts_searchdocument d ON d.tool_id = c.tool_id
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [f"name : ({prefixes})", CANDIDATES])
+            return list(cursor.fetchall())
+
+
+def _like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class PostgreSQLEngine(Engine):
+    # Prose stems in english ("reviewing" finds "review"); names also as typed
+    # (simple), so a query for "smolvm" or "gpt-4o" is never stemmed away.
+    TSQUERY = "websearch_to_tsquery('english', %s) || websearch_to_tsquery('simple', %s)"
+    HEADLINE = (
+        f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxFragments=1, "
+        f'MaxWords={SNIPPET_WORDS}, MinWords=5, FragmentDelimiter=" … "'
+    )
+
+    def ranked(self, query, limit):
+        text = query.websearch_text
+        like = _like_pattern(query.name_text) if query.name_text else None
+        sql = f"""
+            WITH q AS (SELECT {self.TSQUERY} AS query),
+            text_hits AS MATERIALIZED (
+                SELECT d.tool_id FROM verdicts_searchdocument d, q
+                WHERE d.vector @@ q.query ORDER BY d.tool_id DESC LIMIT %s
+            ),
+            name_hits AS MATERIALIZED (
+                SELECT d.tool_id FROM verdicts_searchdocument d
+                WHERE d.name ILIKE %s ORDER BY d.tool_id DESC LIMIT %s
+            ),
+            best AS MATERIALIZED (
+                SELECT d.tool_id, d.name, n.tool_id IS NOT NULL AS name_hit,
+                       ts_rank(d.vector, q.query) AS text_rank
+                FROM (SELECT tool_id FROM text_hits UNION SELECT tool_id FROM name_hits) h
+                JOIN verdicts_searchdocument d ON d.tool_id = h.tool_id
+                LEFT JOIN name_hits n ON n.tool_id = h.tool_id
+                CROSS JOIN q
+                ORDER BY name_hit DESC, text_rank DESC, lower(d.name), d.tool_id
+                LIMIT %s
+            )
+            SELECT best.tool_id, ts_headline(
+                'english',
+                concat_ws(' / ', d.name, d.tagline, d.category, d.description, d.takes),
+                q.query, %s)
+            FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id CROSS JOIN q
+            ORDER BY best.name_hit DESC, best.text_rank DESC, lower(best.name), best.tool_id
+        """  # noqa: S608 - formats in constants only; input goes as params
+        params = [text, text, WINDOW, like, WINDOW, limit, self.HEADLINE]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def close_name_candidates(self, terms):
+        similarity = "GREATEST(" + ", ".join(["word_similarity(%s, d.name)"] * len(terms)) + ")"
+        sql = f"""
+            SELECT d.tool_id, d.name FROM verdicts_searchdocument d
+            WHERE {similarity} >= %s
+            ORDER BY {similarity} DESC LIMIT %s
+        """  # noqa: S608 - formats in constants only; input goes as params
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*terms, CANDIDATE_SIMILARITY, *terms, CANDIDATES])
+            return list(cursor.fetchall())
