@@ -147,7 +147,7 @@ def _seed_trio():
 
 @pytest.mark.django_db
 def test_a_three_tool_page_has_one_bottom_line_and_a_head_to_head_per_pair(client, seeded):
-    (claude, smolvm, smolagents), comparison = _seed_trio()
+    (claude, smolvm, _smolagents), comparison = _seed_trio()
     html = client.get(comparison.get_absolute_url()).content.decode()
     bottom = text_of(region(html, "bottom-line-heading", "decision-heading"))
     # Claude leads both of its seed pairs, so it leads the trio's bottom line.
