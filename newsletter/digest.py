@@ -239,7 +239,9 @@ def _changed_tool_ids(since, until, new_comparisons) -> list[int]:
 def _load_takes(tools: list[Tool]) -> None:
     """Every take with its persona on the shown tools, so the panels name dissenters
     and the bottom line compares persona by persona: one query for all."""
-    prefetch_related_objects(tools, Prefetch("takes", queryset=Take.objects.with_personas()))
+    # Not the bodies: the email shows calls, scores and names only.
+    takes = Take.objects.with_personas().defer("body", "body_html")
+    prefetch_related_objects(tools, Prefetch("takes", queryset=takes))
 
 
 def _shown_changes(pks: list[int], since, until) -> list[ChangedTool]:

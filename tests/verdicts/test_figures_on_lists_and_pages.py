@@ -81,14 +81,14 @@ def test_pages_and_json_run_the_same_queries_with_2_or_12_personas(
 ):
     tool, comparison = _tool_with_personas(personas)
     pages = [
-        # versions, tool, takes, panel size, comparisons, alternatives
-        (tool.get_absolute_url(), 6),
-        # versions, tool, takes, panel size
-        (f"/tools/{tool.slug}.json", 4),
-        # versions, panel size, comparison, both tools' takes
-        (comparison.get_absolute_url().rstrip("/") + ".json", 5),
-        # versions, the panel, comparison, both tools' takes
-        (comparison.get_absolute_url(), 5),
+        # versions, tool, takes, take history, panel size, comparisons, alternatives
+        (tool.get_absolute_url(), 7),
+        # versions, tool, takes, take history, panel size
+        (f"/tools/{tool.slug}.json", 5),
+        # versions, panel size, tools, comparison, every tool's takes, take history
+        (comparison.get_absolute_url().rstrip("/") + ".json", 6),
+        # versions, the panel, tools, comparison, every tool's takes, take history
+        (comparison.get_absolute_url(), 6),
         # versions, categories, count, page
         ("/tools/?sort=score", 4),
     ]
