@@ -2,13 +2,13 @@
 reviewers and search. Open-data endpoints live in verdicts/open_data_views.py,
 readers' actions (votes, bookmarks) in verdicts/reader_views.py."""
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from pagecache.decorators import cached_page
+from shiporskip.lib.keyset import BadCursor, keyset_page, redirect_page_number
 from shiporskip.lib.methods import allow_methods
 from verdicts.forms import ToolListForm
 from verdicts.models import Call, Category, Persona, Take, Tool
@@ -46,7 +46,10 @@ def tool_page(request, slug):
 
 
 def _tool_listing(request, form: ToolListForm, tools, template: str, context: dict):
-    """Filter, sort and paginate tools from the form: two queries (count, page)."""
+    """Filter, sort and read one keyset page of tools from the form: two queries
+    (count, page), whatever the page."""
+    if "page" in request.GET:
+        return redirect_page_number(request)
     status = 200
     if not form.is_valid():
         status = 400
@@ -59,13 +62,25 @@ def _tool_listing(request, form: ToolListForm, tools, template: str, context: di
         .defer("description", "description_html", "pricing")
     )
     try:
-        page = Paginator(listed, TOOLS_PER_PAGE).page(form.cleaned_data.get("page") or 1)
-    except EmptyPage:
-        raise Http404("That page is past the end of the list.") from None
-    return render(request, template, {**context, "form": form, "page": page}, status=status)
+        page = keyset_page(
+            listed,
+            form.ordering(),
+            TOOLS_PER_PAGE,
+            after=form.cleaned_data["after"],
+            before=form.cleaned_data["before"],
+        )
+    except BadCursor as error:
+        status = 400
+        context["message"] = str(error)
+        page = keyset_page(listed, form.ordering(), TOOLS_PER_PAGE)
+    context = {**context, "form": form, "page": page, "count": listed.count()}
+    return render(request, template, context, status=status)
 
 
-@cached_page(uses_votes=False, query=["sort", "category", "tier", "verdict", "page"])
+LIST_QUERY = ["sort", "category", "tier", "verdict", "after", "before", "page"]
+
+
+@cached_page(uses_votes=False, query=LIST_QUERY)
 @allow_methods("GET", "HEAD")
 def tools_index(request):
     categories = list(Category.objects.all())
@@ -74,7 +89,7 @@ def tools_index(request):
     return _tool_listing(request, form, tools, "verdicts/tools.html", {})
 
 
-@cached_page(uses_votes=False, query=["sort", "tier", "verdict", "page"])
+@cached_page(uses_votes=False, query=[name for name in LIST_QUERY if name != "category"])
 @allow_methods("GET", "HEAD")
 def category_page(request, slug):
     category = get_object_or_404(Category, slug=slug)
