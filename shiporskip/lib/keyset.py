@@ -74,7 +74,8 @@ class Key:
 
     def _is_plain(self, raw) -> bool:
         if self.kind is int:
-            return isinstance(raw, int) and not isinstance(raw, bool)
+            # Within a 64-bit column: a larger number would overflow the driver.
+            return isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 2**63
         # PostgreSQL refuses NUL in text.
         return self.kind is str and isinstance(raw, str) and "\x00" not in raw
 
@@ -90,7 +91,8 @@ class Key:
             except InvalidOperation:
                 pass
             else:
-                if value.is_finite():
+                # Sort values are small (a score, a percentage): refuse 1E+999999.
+                if value.is_finite() and abs(value) < 10**9:
                     return value
         elif self.kind is datetime and isinstance(raw, str):
             try:
