@@ -306,6 +306,10 @@ class Take(models.Model):
             ),
             models.CheckConstraint(condition=Q(call__in=Call.values), name="take_call_valid"),
         ]
+        indexes = [
+            # The sitemap's reviewers: each persona's latest take.
+            models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
+        ]
 
     def __str__(self):
         return f"{self.persona} on {self.tool}"

@@ -142,4 +142,8 @@ class Migration(migrations.Migration):
             model_name="tool",
             index=models.Index(fields=["is_published", "published_at"], name="tool_published"),
         ),
+        migrations.AddIndex(
+            model_name="take",
+            index=models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
+        ),
     ]
