@@ -62,6 +62,8 @@ class Subscriber(models.Model):
         indexes = [
             # The weekly send: confirmed subscribers only.
             models.Index(fields=["status"], name="subscriber_status"),
+            # The admin's subscriber list: newest first, by date (date_hierarchy).
+            models.Index(fields=["created_at"], name="subscriber_created"),
             # send_pending_confirmations: the few rows whose confirmation is owed.
             models.Index(
                 fields=["confirmation_due_at"],
@@ -154,6 +156,8 @@ class Issue(models.Model):
         indexes = [
             # "Since the last issue": the newest issue's period_until.
             models.Index(fields=["-period_until"], name="issue_latest"),
+            # The admin's issue list: newest first, by date (date_hierarchy).
+            models.Index(fields=["created_at"], name="issue_created"),
         ]
 
     def __str__(self):

@@ -399,6 +399,10 @@ class CommunityVote(models.Model):
             models.UniqueConstraint(fields=["tool", "visitor_key"], name="one_vote_per_visitor"),
             models.CheckConstraint(condition=Q(call__in=Call.values), name="vote_call_valid"),
         ]
+        indexes = [
+            # The admin's vote list filtered by call, newest first.
+            models.Index(fields=["call", "-id"], name="vote_call_newest"),
+        ]
 
     def __str__(self):
         return f"{self.get_call_display()} on {self.tool_id} by {self.visitor_key[:8]}…"

@@ -146,4 +146,8 @@ class Migration(migrations.Migration):
             model_name="take",
             index=models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
         ),
+        migrations.AddIndex(
+            model_name="communityvote",
+            index=models.Index(fields=["call", "-id"], name="vote_call_newest"),
+        ),
     ]
