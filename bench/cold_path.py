@@ -139,7 +139,9 @@ def measure(databases: dict[str, dict]) -> dict:
                 times[name][size].append(elapsed * 1000)
                 queries[name][size] = len(captured)
     return {
-        name: {size: (statistics.median(times[name][size]), queries[name][size]) for size in databases}
+        name: {
+            size: (statistics.median(times[name][size]), queries[name][size]) for size in databases
+        }
         for name in PAGES
     }
 
@@ -162,7 +164,8 @@ def report(results: dict, engine: str) -> list[str]:
         if name in PROPORTIONAL:
             mark += " (one line per row: grows with the data)"
         lines.append(
-            f"| {name} | {seed_ms:.1f} | {scale_ms:.1f} | {ratio:.2f}{mark} | {seed_q} → {scale_q} |"
+            f"| {name} | {seed_ms:.1f} | {scale_ms:.1f} | {ratio:.2f}{mark} "
+            f"| {seed_q} → {scale_q} |"
         )
     return lines
 
