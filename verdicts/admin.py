@@ -152,7 +152,7 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
         "name",
         "category",
         "panel_verdict",
-        "panel_ship",
+        "panel_ship_label",
         "community",
         "entry_tier",
         "is_published",
@@ -181,16 +181,12 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
-        # Panel counts as annotations: the list costs the same queries for any size.
-        return super().get_queryset(request).with_panel_counts()
-
     @admin.display(description="Panel verdict")
     def panel_verdict(self, tool):
         return tool.panel.verdict.label
 
-    @admin.display(description="Panel ship")
-    def panel_ship(self, tool):
+    @admin.display(description="Panel ship", ordering="panel_ship_percent")
+    def panel_ship_label(self, tool):
         return tool.panel.percent_label
 
     @admin.display(description="Community")
