@@ -142,3 +142,37 @@ def test_walking_comparisons_while_new_ones_are_published_has_no_gaps_or_repeats
         url = link(html, "next")
     assert len(seen) == len(set(seen))
     assert originals <= set(seen)
+
+
+def take_tools(html: str) -> list[str]:
+    return re.findall(r'<p class="small"><a href="/tools/[^"]+/">([^<]+)</a>', html)
+
+
+@pytest.mark.django_db
+def test_walking_a_reviewers_verdicts_while_takes_are_added_has_no_gaps_or_repeats(
+    client, monkeypatch
+):
+    monkeypatch.setattr(views, "VERDICTS_PER_PAGE", 3)
+    persona = make_persona(name="Skeptic", slug="skeptic")
+    scores = [None, 40, 90, 40, 70, None, 90, 10, 55, 40, 100]
+    originals = set()
+    for score in scores:
+        tool = make_tool(name=f"R{next(_names):03}")
+        make_take(tool, persona, score=score)
+        originals.add(tool.name)
+    added, seen, url = [], [], "/reviewers/skeptic/"
+    while url:
+        for score, prefix in ((95, "A"), (None, "Z"), (40, "M")):
+            if len(added) < 9:
+                tool = make_tool(name=f"{prefix}{next(_names):03}")
+                make_take(tool, persona, score=score)
+                added.append(tool.name)
+        html = client.get(url).content.decode()
+        seen += take_tools(html)
+        url = link(html, "next")
+    assert len(seen) == len(set(seen)), "a verdict was shown twice"
+    assert {name for name in seen if name not in added} == originals, "a verdict was skipped"
+    assert client.get("/reviewers/skeptic/?page=2")["Location"] == "/reviewers/skeptic/"
+    bad = client.get("/reviewers/skeptic/", {"after": "WyJzY29yZSIsIngiLCJ5IiwxXQ"})
+    assert bad.status_code == 400
+    assert "start from the first page" in bad.content.decode()
