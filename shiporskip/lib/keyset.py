@@ -15,7 +15,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import F, Q
@@ -76,8 +76,14 @@ class Key:
         if self.kind is int:
             # Within a 64-bit column: a larger number would overflow the driver.
             return isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 2**63
-        # PostgreSQL refuses NUL in text.
-        return self.kind is str and isinstance(raw, str) and "\x00" not in raw
+        # PostgreSQL refuses NUL in text; neither database takes a lone surrogate.
+        if self.kind is not str or not isinstance(raw, str) or "\x00" in raw:
+            return False
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
 
     def load(self, raw):
         if raw is None:
@@ -97,11 +103,11 @@ class Key:
         elif self.kind is datetime and isinstance(raw, str):
             try:
                 value = datetime.fromisoformat(raw)
-            except ValueError:
-                pass
-            else:
-                if value.tzinfo is not None:
+                # Year 1 at +01:00 is before year 1 in UTC: the driver would overflow.
+                if value.tzinfo is not None and value.astimezone(UTC):
                     return value
+            except (ValueError, OverflowError):
+                pass
         raise BadCursor("This page link is damaged or out of date: start from the first page.")
 
 

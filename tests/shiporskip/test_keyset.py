@@ -61,8 +61,10 @@ WHEN = "2026-11-30T12:00:00+00:00"
         (encoded(["ship", 1, 1.5, WHEN, "a", 1]), "damaged"),
         (encoded(["ship", 1, "1.0", "2026-11-30T12:00:00", "a", 1]), "damaged"),  # naive
         (encoded(["ship", 1, "1.0", "yesterday", "a", 1]), "damaged"),
+        (encoded(["ship", 1, "1.0", "0001-01-01T00:00:00+01:00", "a", 1]), "damaged"),
         (encoded(["ship", 1, "1.0", None, "a", 1]), "damaged"),  # not nullable
         (encoded(["ship", 1, "1.0", WHEN, "a\x00b", 1]), "damaged"),
+        (encoded(["ship", 1, "1.0", WHEN, "a\ud800", 1]), "damaged"),
         (encoded(["ship", 1, "1.0", WHEN, "a", 2**64]), "damaged"),
     ],
 )
