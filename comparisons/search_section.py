@@ -39,9 +39,6 @@ def comparison_for_search(request, query) -> dict:
         return {}
     tool_x, tool_y = picked
     curated = (
-        Comparison.objects.visible_to(request.user)
-        .for_tools(tool_x, tool_y)
-        .with_tools()
-        .first()
+        Comparison.objects.visible_to(request.user).for_tools(tool_x, tool_y).with_tools().first()
     )
     return {"search_comparison": curated or Comparison.on_demand(tool_x, tool_y)}

@@ -38,7 +38,16 @@ READER_UNSUBSCRIBE_URL = "%%reader_unsubscribe_url%%"
 # the row (and so its number) exists.
 ISSUE_URL = "%%issue_url%%"
 # What the email shows of each tool and comparison (templates/emails/weekly_digest.*).
-TOOL_FIELDS = ["name", "slug", "tagline", "community_ship_votes", "community_skip_votes"]
+TOOL_FIELDS = [
+    "name",
+    "slug",
+    "tagline",
+    "community_ship_votes",
+    "community_skip_votes",
+    # The stored panel tallies (verdicts/tallies.py): Tool.panel reads them.
+    "panel_ship",
+    "panel_skip",
+]
 
 
 class AnotherIssueStored(Exception):
@@ -131,7 +140,7 @@ def default_since(now: datetime) -> datetime:
 def compose(since: datetime, until: datetime, max_items: int | None = None) -> Digest:
     """Everything new in (since, until], the first max_items (default
     DIGEST_MAX_ITEMS) comparisons and updated verdicts loaded to be shown, the
-    rest only counted: seven queries, whatever the size."""
+    rest only counted: six queries, whatever the size (panels are stored columns)."""
     if max_items is None:
         max_items = settings.DIGEST_MAX_ITEMS
     follows_issue_pk = _newest_issue_pk()
