@@ -14,7 +14,9 @@ from verdicts.models import Call, Tool
 
 def listed(response) -> list[str]:
     """Tool names in the order the list shows them."""
-    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', response.content.decode())
+    # Names are isolated for right-to-left text: <a …><bdi>Name</bdi></a>.
+    html = response.content.decode()
+    return re.findall(r'class="tool-row__name" href="[^"]+"><bdi>([^<]+)</bdi></a>', html)
 
 
 def with_calls(tool, *calls):
