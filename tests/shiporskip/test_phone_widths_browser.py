@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.factories import make_category, make_comparison, make_persona, make_take, make_tool
 from verdicts.models import Call, Tool
@@ -127,4 +128,21 @@ def test_the_seed_comparison_reaches_the_scorecard_within_six_screens_at_390(bro
     page.goto(base + SEED_COMPARE)
     top = page.evaluate("document.getElementById('scorecard-heading').getBoundingClientRect().top")
     assert top <= SCREENS_BEFORE_SCORECARD * PHONE_HEIGHT[390], top
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_no_panel_take_box_stays_compact_beside_a_long_take(browser, site, width):
+    base, tool = site
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base}/compare/smolvm-vs-{tool.slug}/")
+    # smolvm has no take by the long-named persona; the long-named tool has one.
+    row = page.locator(".scorecard__row", has=page.locator("#persona-long-persona"))
+    take, empty = row.locator(".take--ship, .take--skip"), row.locator(".take--none")
+    expect(empty).to_contain_text("No panel take")
+    take_box, empty_box = take.bounding_box(), empty.bounding_box()
+    assert empty_box["height"] <= 70 < take_box["height"], (empty_box, take_box)
+    if width == 1280:  # side by side: both start at the top of the row
+        assert abs(empty_box["y"] - take_box["y"]) < 1
     context.close()
