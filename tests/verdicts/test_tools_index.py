@@ -149,7 +149,7 @@ def test_a_category_page_lists_only_its_published_tools(client, catalogue):
     assert response.status_code == 200
     assert listed(response) == ["beta", "Gamma"]
     html = response.content.decode()
-    assert "<h1>Agents</h1>" in html
+    assert "<h1><bdi>Agents</bdi></h1>" in html
     assert 'id="filter-category"' not in html
     assert listed(client.get("/categories/agents/", {"verdict": "skip"})) == ["Gamma"]
     assert client.get("/categories/nope/").status_code == 404

@@ -65,7 +65,7 @@ def test_a_vote_by_script_updates_every_figure_for_the_tool(page, site):
 
     # The tool page's card and "At a glance" follow a vote there the same way.
     page.goto(site + TOOL)
-    glance = page.locator("dd[data-community-summary='smolvm']")
+    glance = page.locator(".facts [data-community-summary='smolvm']")
     expect(glance).to_have_text("50% ship · 4 votes")
     page.locator("#tool-smolvm").get_by_role("button", name="Ship", exact=True).click()
     expect(glance).to_have_text("75% ship · 4 votes")
