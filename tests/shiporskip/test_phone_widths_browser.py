@@ -30,7 +30,7 @@ def site(live_server):
     curated comparison with a seed tool so every list shows them."""
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
     category = make_category(name=LONG_CATEGORY)
-    persona = make_persona(name=LONG_PERSONA, slug="long-persona")
+    persona = make_persona(name=LONG_PERSONA, slug="long-persona", position=100)
     tool = make_tool(
         name=LONG_TOOL,
         category=category,
