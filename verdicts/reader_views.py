@@ -1,4 +1,4 @@
-"""Readers' actions on tools: community votes and the bookmarks page."""
+"""Readers' actions on tools: community votes (cast, changed, withdrawn) and the bookmarks page."""
 
 from django.conf import settings
 from django.core.validators import slug_re
