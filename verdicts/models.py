@@ -20,7 +20,7 @@ from shiporskip.lib.text_fields import (
     OneLineTextField,
 )
 from verdicts import publishing, ranking, tallies
-from verdicts.signals import tally_recounted, vote_cast
+from verdicts.signals import tally_recounted, vote_cast, vote_withdrawn
 from verdicts.slugs import slug_from_name
 from verdicts.verdict import CommunityTally, PanelScores, PanelTally
 
@@ -378,6 +378,33 @@ class CommunityVoteQuerySet(models.QuerySet):
                 "community_ship_votes", "community_skip_votes"
             )[0]
             vote_cast.send(sender=Tool, tool_id=tool.pk, call=call)
+        return CommunityTally(ship=ship, skip=skip)
+
+    def withdraw(self, tool: Tool, visitor_key: str) -> CommunityTally:
+        """Delete a reader's vote on a tool, if any, and return the tool's tally.
+
+        The row goes and its counter drops in one transaction: a second withdrawal
+        (a double click, a replayed form) finds no row and changes nothing, so the
+        tally never falls below the votes really cast.
+        """
+        counter = {Call.SHIP: "community_ship_votes", Call.SKIP: "community_skip_votes"}
+        with transaction.atomic():
+            previous = (
+                self.select_for_update()
+                .filter(tool=tool, visitor_key=visitor_key)
+                .values_list("call", flat=True)
+                .first()
+            )
+            if previous is not None:
+                deleted, _ = self.filter(tool=tool, visitor_key=visitor_key).delete()
+                if deleted:
+                    Tool.objects.filter(pk=tool.pk).update(
+                        **{counter[previous]: F(counter[previous]) - 1}
+                    )
+                    vote_withdrawn.send(sender=Tool, tool_id=tool.pk, call=previous)
+            ship, skip = Tool.objects.filter(pk=tool.pk).values_list(
+                "community_ship_votes", "community_skip_votes"
+            )[0]
         return CommunityTally(ship=ship, skip=skip)
 
     def recount(self, tool: Tool) -> CommunityTally:

@@ -47,6 +47,7 @@ ROUTE_TABLE = {
     "tools/<slug:slug>.json": (["smolvm"], GET),
     "tools/<slug:slug>/": (["smolvm"], GET),
     "tools/<slug:slug>/vote/": (["smolvm"], POST),
+    "tools/<slug:slug>/vote/withdraw/": (["smolvm"], POST),
 }
 ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 # Different on every response by design; and Django's ConditionalGetMiddleware tags

@@ -14,7 +14,9 @@ from verdicts.models import Call, Tool
 
 def listed(response) -> list[str]:
     """Tool names in the order the list shows them."""
-    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', response.content.decode())
+    # Names are isolated for right-to-left text: <a …><bdi>Name</bdi></a>.
+    html = response.content.decode()
+    return re.findall(r'class="tool-row__name" href="[^"]+"><bdi>([^<]+)</bdi></a>', html)
 
 
 def with_calls(tool, *calls):
@@ -173,7 +175,7 @@ def test_a_category_page_lists_only_its_published_tools(client, catalogue):
     assert response.status_code == 200
     assert listed(response) == ["beta", "Gamma"]
     html = response.content.decode()
-    assert "<h1>Agents</h1>" in html
+    assert "<h1><bdi>Agents</bdi></h1>" in html
     assert 'id="filter-category"' not in html
     assert listed(client.get("/categories/agents/", {"verdict": "skip"})) == ["Gamma"]
     assert client.get("/categories/nope/").status_code == 404
