@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= shiporskip.settings.dev
 
-.PHONY: venv run serve serve-edge bench test pytest lint format migrations-check lock clean
+.PHONY: venv run serve serve-edge bench bench-cold test pytest lint format migrations-check lock clean
 
 venv: $(VENV)/.installed
 
@@ -76,3 +76,9 @@ clean:
 # server, as ratios taken in one run (needs Debian's wrk and hey). Rewrites bench/RESULTS.md.
 bench: venv
 	$(PY) bench/run.py
+
+# Every list page on a cache miss at seed size and at scale (bench/cold_path.py):
+# median times, their ratio (target <= 2) and query counts. Rewrites bench/COLD_PATH.md.
+# BENCH_COLD_POSTGRES=1 runs it on a throwaway PostgreSQL cluster instead of SQLite.
+bench-cold: venv
+	$(PY) bench/cold_path.py

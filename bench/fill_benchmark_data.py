@@ -29,6 +29,7 @@ from shiporskip.lib.markdown import render_markdown  # noqa: E402
 from verdicts import search_index  # noqa: E402
 from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
 from verdicts.slugs import slug_from_name  # noqa: E402
+from verdicts.tallies import recount_panels  # noqa: E402
 
 BATCH = 5000
 WORDS = (
@@ -86,6 +87,8 @@ class Filler:
             category_ids = self._categories(categories)
             tool_ids = self._tools(rng, tools, category_ids, now)
             takes = self._takes(rng, tool_ids, personas, now)
+            # Raw inserts send no post_save: store the panels as the drift command would.
+            recount_panels(Tool.objects.filter(slug__startswith="bench-"), fix=True)
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
             tallies = self._votes(rng, tool_ids, votes, now)
             # Raw inserts bypass the search index's save hooks: rebuild it whole.
@@ -111,12 +114,13 @@ class Filler:
                 name, slug_from_name(name), "B", rng.choice(category_ids),
                 _sentence(rng, 8), description, render_markdown(description),
                 rng.choice(Tool.EntryTier.values), "Usage-based", "", True, now, 0, 0, now, now,
+                0, 0, "none", now,
             ))  # fmt: skip
         columns = [
             "name", "slug", "logo_initial", "category_id", "tagline", "description",
             "description_html", "entry_tier", "pricing", "website", "is_published",
             "published_at", "community_ship_votes", "community_skip_votes", "created_at",
-            "updated_at",
+            "updated_at", "panel_ship", "panel_skip", "panel_verdict_key", "content_updated_at",
         ]  # fmt: skip
         _insert(Tool._meta.db_table, columns, rows)
         return list(

@@ -37,7 +37,7 @@ def _alternatives(request, tool: Tool, comparisons: list[Comparison]) -> list[Al
         .filter(category_id=tool.category_id)
         .exclude(pk=tool.pk)
         .by_panel_ship_percent()
-        .only("name", "slug", "tagline")[:ALTERNATIVES]
+        .only("name", "slug", "tagline", "panel_ship", "panel_skip")[:ALTERNATIVES]
     )
     return [
         Alternative(other, curated[other.pk].get_absolute_url(), True)

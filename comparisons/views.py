@@ -2,7 +2,8 @@
 side by side (curated or generated on demand) with its JSON. The home page (pages/) lists
 comparisons and the picker through listed_comparisons() and picker_tools()."""
 
-from django.core.paginator import Paginator
+from datetime import datetime
+
 from django.core.validators import slug_re
 from django.db.models import Q
 from django.http import Http404, JsonResponse
@@ -10,11 +11,12 @@ from django.shortcuts import redirect, render
 
 from comparisons.forms import PICKER_FIELDS, PairPickerForm
 from comparisons.lookup import NoComparison, comparison_for_slug, load_takes
-from comparisons.models import Comparison, load_tool_panels, on_demand_slug
+from comparisons.models import Comparison, on_demand_slug
 from comparisons.open_data import comparison_payload
 from comparisons.scorecard import build_scorecard
 from comparisons.take_changes import changes_since_published, load_comparison_history
 from pagecache.decorators import cached_page
+from shiporskip.lib.keyset import BadCursor, Key, Ordering, keyset_page, redirect_page_number
 from shiporskip.lib.methods import allow_methods
 from verdicts.head_to_head import bottom_line
 from verdicts.lens import LENS_PARAMETER, UnknownLens, lens_spelling, read_lens
@@ -25,6 +27,10 @@ from verdicts.structured_data import json_ld, software_application
 PICKER_TOOLS = 200
 # /compare/ lists every comparison, by pages.
 COMPARISONS_PER_PAGE = 24
+# Comparison.Meta.ordering as a keyset order (the index `comparison_newest`).
+NEWEST_COMPARISONS = Ordering(
+    "newest", (Key("published_at", datetime, descending=True), Key("pk", int, descending=True))
+)
 
 
 def _cannot_compare(request, problem: NoComparison):
@@ -113,20 +119,26 @@ def picker_tools(request, also=()):
     )
 
 
-@cached_page(uses_votes=False, query=[*PICKER_FIELDS, "page"])
+@cached_page(uses_votes=False, query=[*PICKER_FIELDS, "after", "before", "page"])
 @allow_methods("GET", "HEAD")
 def pick(request):
     """The "compare tools" form (two to four), which redirects to their page,
-    above every published comparison, newest first, by pages."""
+    above every published comparison, newest first, by keyset pages."""
+    if "page" in request.GET:
+        return redirect_page_number(request)
     tools = list(picker_tools(request, also=[request.GET.get(name) for name in PICKER_FIELDS]))
     form = PairPickerForm(request.GET, tools)
     given = form.given()
     if len(given) < 2 and all(request.GET[name] in form.by_slug for name in given):
         # Nothing chosen yet, or one tool chosen elsewhere ("compare X with…").
-        context = {"picker": form, **_all_comparisons(request)}
-        return render(request, "comparisons/pick.html", context)
+        listing, message = _all_comparisons(request)
+        context = {"picker": form, **listing}
+        if message:
+            context["message"] = message
+        return render(request, "comparisons/pick.html", context, status=400 if message else 200)
     if not form.is_valid():
-        context = {"picker": form, "message": form.error_message(), **_all_comparisons(request)}
+        listing, _ = _all_comparisons(request)
+        context = {"picker": form, "message": form.error_message(), **listing}
         return render(request, "comparisons/pick.html", context, status=400)
     chosen = form.chosen_tools()
     curated = Comparison.objects.visible_to(request.user).for_tools(*chosen).with_tools().first()
@@ -140,11 +152,21 @@ def listed_comparisons(request):
     return Comparison.objects.visible_to(request.user).with_tools("category")
 
 
-def _all_comparisons(request) -> dict:
-    """One page of every comparison with its tools' panels: three queries."""
-    # get_page() forgives a bad or too-large ?page=: readers land on a real page.
-    page = Paginator(listed_comparisons(request), COMPARISONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    load_tool_panels(page.object_list)
-    return {"page": page}
+def _all_comparisons(request) -> tuple[dict, str | None]:
+    """One keyset page of every comparison with its tools' panels, and the
+    comparison count: two queries. The message says why a cursor was refused
+    (the first page is shown instead)."""
+    listed = listed_comparisons(request)
+    message = None
+    try:
+        page = keyset_page(
+            listed,
+            NEWEST_COMPARISONS,
+            COMPARISONS_PER_PAGE,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+    except BadCursor as error:
+        message = str(error)
+        page = keyset_page(listed, NEWEST_COMPARISONS, COMPARISONS_PER_PAGE)
+    return {"page": page, "count": listed.count()}, message

@@ -48,7 +48,16 @@ READER_UNSUBSCRIBE_URL = "%%reader_unsubscribe_url%%"
 # the row (and so its number) exists.
 ISSUE_URL = "%%issue_url%%"
 # What the email shows of each tool and comparison (templates/emails/weekly_digest.*).
-TOOL_FIELDS = ["name", "slug", "tagline", "community_ship_votes", "community_skip_votes"]
+TOOL_FIELDS = [
+    "name",
+    "slug",
+    "tagline",
+    "community_ship_votes",
+    "community_skip_votes",
+    # The stored panel tallies (verdicts/tallies.py): Tool.panel reads them.
+    "panel_ship",
+    "panel_skip",
+]
 
 
 class AnotherIssueStored(Exception):
@@ -145,16 +154,18 @@ def default_since(now: datetime) -> datetime:
 def compose(since: datetime, until: datetime, max_items: int | None = None) -> Digest:
     """Everything new in (since, until], the first max_items (default
     DIGEST_MAX_ITEMS) comparisons and updated verdicts loaded to be shown, the
-    rest only counted: seven queries, whatever the size."""
+    rest only counted: six queries, whatever the size (panels are stored columns)."""
     if max_items is None:
         max_items = settings.DIGEST_MAX_ITEMS
     follows_issue_pk = _newest_issue_pk()
     new = _new_comparisons(since, until)
     comparison_ids = list(new.values_list("pk", flat=True))
     comparisons = _shown_comparisons(comparison_ids[:max_items])
-    _load_takes([tool for comparison in comparisons for tool in comparison.tools])
     changed_tool_ids = _changed_tool_ids(since, until, new)
-    changed = _shown_changes(changed_tool_ids[:max_items], since, until)
+    changed_tools = _shown_changed_tools(changed_tool_ids[:max_items])
+    # One query for every shown tool's takes, compared or changed.
+    _load_takes([tool for c in comparisons for tool in c.tools] + changed_tools)
+    changed = _changes(changed_tools, since, until)
     return Digest(
         since=since,
         until=until,
@@ -244,25 +255,29 @@ def _load_takes(tools: list[Tool]) -> None:
     prefetch_related_objects(tools, Prefetch("takes", queryset=takes))
 
 
-def _shown_changes(pks: list[int], since, until) -> list[ChangedTool]:
-    """The tools with all their takes (panel, dissenters) and, among them, their
-    unreported revised takes: two queries."""
+def _shown_changed_tools(pks: list[int]) -> list[Tool]:
+    """The shown updated tools by name, with when an issue last reported each: one query."""
     if not pks:
         return []
-    tools = list(
+    return list(
         Tool.objects.filter(pk__in=pks)
         .only(*TOOL_FIELDS)
         .annotate(last_reported=_last_reported())
         .order_by("name")
     )
-    _load_takes(tools)
-    takes: dict[int, list[Take]] = {tool.pk: [] for tool in tools}
+
+
+def _changes(tools: list[Tool], since, until) -> list[ChangedTool]:
+    """Each tool (takes prefetched, _load_takes) with its unreported revised takes,
+    from the prefetched ones: no query."""
+    changes = []
     for tool in tools:
-        # The revised takes, from the prefetched ones (already in panel order):
-        # added or changed in the period, after any issue last reported the tool.
+        # Added or changed in the period, after any issue last reported the tool;
+        # the prefetched takes are already in panel order.
         after = max(since, tool.last_reported) if tool.last_reported else since
-        takes[tool.pk] = [take for take in tool.takes.all() if after < take.updated_at <= until]
-    return [ChangedTool(tool=tool, revised_takes=takes[tool.pk]) for tool in tools]
+        revised = [take for take in tool.takes.all() if after < take.updated_at <= until]
+        changes.append(ChangedTool(tool=tool, revised_takes=revised))
+    return changes
 
 
 def render(digest: Digest) -> tuple[str, str, str]:

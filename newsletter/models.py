@@ -104,6 +104,8 @@ class Subscriber(models.Model):
         indexes = [
             # The weekly send: confirmed subscribers only.
             models.Index(fields=["status"], name="subscriber_status"),
+            # The admin's subscriber list: newest first, by date (date_hierarchy).
+            models.Index(fields=["created_at"], name="subscriber_created"),
             # send_pending_confirmations: the few rows whose confirmation is owed.
             models.Index(
                 fields=["confirmation_due_at"],
@@ -234,6 +236,8 @@ class Issue(models.Model):
                 condition=models.Q(sent_at__isnull=False),
                 name="issue_archive",
             ),
+            # The admin's issue list: newest first, by date (date_hierarchy).
+            models.Index(fields=["created_at"], name="issue_created"),
         ]
 
     def __str__(self):

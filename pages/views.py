@@ -6,13 +6,13 @@ import re
 
 from django.conf import settings
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from comparisons.forms import PairPickerForm
-from comparisons.models import TOOL_FIELDS, Comparison, load_tool_panels
+from comparisons.models import TOOL_FIELDS, Comparison, compare_slug, load_tool_panels
 from comparisons.views import listed_comparisons, picker_tools
 from pagecache.decorators import cached_page
 from shiporskip.lib.markdown import render_markdown
@@ -107,18 +107,37 @@ def markdown_text(text: str) -> str:
     return _BARE_URL.sub("\\:", _MARKDOWN_SIGNIFICANT.sub(r"\\\1", text))
 
 
-def _link(title: str, path: str) -> str:
-    return f"[{markdown_text(title)}]({absolute_url(path)})"
+def _link(title: str, url: str) -> str:
+    """A Markdown link to an absolute URL."""
+    return f"[{markdown_text(title)}]({url})"
 
 
-def _llms_lines(tools, comparisons) -> list[str]:
+def _page_link(title: str, path: str) -> str:
+    return _link(title, absolute_url(path))
+
+
+def _slug_urls(route: str) -> tuple[str, str]:
+    """A route of one slug as (head, tail) of its absolute URL, reversed once, so
+    a line per entry joins strings instead of calling reverse() ten thousand times."""
+    head, _, tail = absolute_url(reverse(route, args=["-slug-"])).partition("-slug-")
+    return head, tail
+
+
+# The per-section files /llms.txt links to: name -> (title, what each line says).
+LLMS_SECTIONS = {
+    "tools": ("Tools", "every published tool with its panel verdict, best first"),
+    "comparisons": ("Comparisons", "every comparison an editor picked, newest first"),
+}
+
+
+def _llms_summary(counts: dict[str, int]) -> list[str]:
     site = settings.SITE_NAME
     lines = [
         f"# {site}",
         "",
         f"> {site} publishes independent panel verdicts on AI developer tools. Six reviewer "
         "personas score each tool from 0 to 100 (or leave it unscored) and call ship or "
-        "skip; comparison pages put two tools side by side. Every page has a JSON twin "
+        "skip; comparison pages put two to four tools side by side. Every page has a JSON twin "
         "with the same figures and its canonical URL: cite the canonical URL.",
         "",
         f"The panel ship % is ship takes over all takes, rounded half up. The verdict is "
@@ -127,52 +146,97 @@ def _llms_lines(tools, comparisons) -> list[str]:
         "",
         "## Start here",
         "",
-        f"- {_link('Methodology', reverse('pages:methodology'))}: how verdicts, "
+        f"- {_page_link('Methodology', reverse('pages:methodology'))}: how verdicts, "
         "percentages and community votes are computed; who the reviewers are",
-        f"- {_link('All tools', reverse('verdicts:tools'))}: sortable by panel ship %",
-        f"- {_link('Reviewers', reverse('verdicts:reviewers'))}: the six personas and their lens",
-        f"- {_link('New comparisons (Atom feed)', reverse('comparisons:feed'))}",
-        f"- {_link('Sitemap', reverse('sitemap'))}",
+        f"- {_page_link('All tools', reverse('verdicts:tools'))}: sortable by panel ship %",
+        f"- {_page_link('Reviewers', reverse('verdicts:reviewers'))}: the six personas and their "
+        "lens",
+        f"- {_page_link('New comparisons (Atom feed)', reverse('comparisons:feed'))}",
+        f"- {_page_link('Sitemap', reverse('sitemap'))}",
         "",
         "## Open data",
         "",
         "- `/tools/<slug>.json`: a tool's panel verdict, ship %, every take (score, call, "
         "text), community tally and pricing",
-        "- `/compare/<a>-vs-<b>.json`: two tools side by side; any two published tools can "
-        'be paired, and "editors_pick" says whether an editor curated the pair',
+        "- `/compare/<a>-vs-<b>[-vs-<c>[-vs-<d>]].json`: two to four tools side by side; any "
+        'published tools can be compared, and "editors_pick" says whether an editor curated them',
         "- `/badges/<slug>.svg`: an embeddable badge with the panel verdict and ship %",
         "",
-        "## Comparisons",
+        "## Sections",
         "",
     ]
-    for comparison in comparisons:
-        json_path = reverse("comparisons:compare_json", args=[comparison.canonical_slug])
-        lines.append(
-            f"- {_link(comparison.title, comparison.get_absolute_url())}: "
-            f"JSON at {absolute_url(json_path)}"
-        )
-    lines += ["", "## Tools", ""]
+    for name, (title, says) in LLMS_SECTIONS.items():
+        path = reverse("pages:llms_section", args=[name])
+        lines.append(f"- {_page_link(title, path)}: {says} ({counts[name]:,})")
+    return lines
+
+
+def _llms_tool_lines(tools) -> list[str]:
+    page_head, page_tail = _slug_urls("verdicts:tool")
+    json_head, json_tail = _slug_urls("verdicts:tool_json")
+    lines = [f"# {settings.SITE_NAME}: tools", ""]
     for tool in tools:
-        json_path = reverse("verdicts:tool_json", args=[tool.slug])
         lines.append(
-            f"- {_link(tool.name, tool.get_absolute_url())}: {markdown_text(tool.tagline)}. "
-            f"Panel: {tool.panel.summary}. JSON at {absolute_url(json_path)}"
+            f"- {_link(tool.name, f'{page_head}{tool.slug}{page_tail}')}: "
+            f"{markdown_text(tool.tagline)}. Panel: {tool.panel.summary}. "
+            f"JSON at {json_head}{tool.slug}{json_tail}"
         )
     return lines
+
+
+def _llms_comparison_lines(rows) -> list[str]:
+    """rows: (name, slug) of each tool slot, tool_a to tool_d, None when empty."""
+    page_head, page_tail = _slug_urls("comparisons:compare")
+    json_head, json_tail = _slug_urls("comparisons:compare_json")
+    lines = [f"# {settings.SITE_NAME}: comparisons", ""]
+    for row in rows:
+        names, slugs = row[0::2], row[1::2]
+        slug = compare_slug(*(s for s in slugs if s is not None))
+        title = " vs ".join(name for name in names if name is not None)
+        lines.append(
+            f"- {_link(title, f'{page_head}{slug}{page_tail}')}: "
+            f"JSON at {json_head}{slug}{json_tail}"
+        )
+    return lines
+
+
+def _text(lines: list[str]) -> HttpResponse:
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @cached_page(uses_votes=False)
 @allow_methods("GET", "HEAD")
 def llms_txt(request):
-    """Published tools and comparisons only, whoever asks: two queries."""
-    tools = Tool.objects.published().by_panel_ship_percent().only("name", "slug", "tagline")
-    comparisons = (
-        Comparison.objects.published()
-        .with_tools()
-        .only(*(f"{field}__{name}" for field in TOOL_FIELDS for name in ("name", "slug")))
-    )
-    body = "\n".join(_llms_lines(tools, comparisons)) + "\n"
-    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+    """A summary linking the per-section files, with how many entries each holds
+    (published only, whoever asks): two counts."""
+    counts = {
+        "tools": Tool.objects.published().count(),
+        "comparisons": Comparison.objects.published().count(),
+    }
+    return _text(_llms_summary(counts))
+
+
+@cached_page(uses_votes=False)
+@allow_methods("GET", "HEAD")
+def llms_section(request, section):
+    """Every published tool or comparison as a line of Markdown: one query."""
+    if section == "tools":
+        tools = (
+            Tool.objects.published()
+            .by_panel_ship_percent()
+            .only("name", "slug", "tagline", "panel_ship", "panel_skip")
+        )
+        return _text(_llms_tool_lines(tools))
+    if section == "comparisons":
+        rows = (
+            Comparison.objects.published()
+            .order_by("-published_at", "-pk")
+            .values_list(
+                *(f"{field}__{name}" for field in TOOL_FIELDS for name in ("name", "slug"))
+            )
+        )
+        return _text(_llms_comparison_lines(rows))
+    raise Http404("No such section.")
 
 
 @never_cache

@@ -1,15 +1,53 @@
-"""The one Jinja2 environment for public pages and emails."""
+"""The one Jinja2 environment for public pages and emails, and the few
+presentation rules its filters hold (isolating editors' names, the length at
+which a take is folded away)."""
+
+import html
+import re
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment, select_autoescape
+from markupsafe import Markup, escape
 
 from shiporskip.lib.urls import absolute_url
 
 
 def url(viewname, *args, **kwargs):
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+# A take longer than this (in characters of text, not HTML) is folded behind
+# "Read the full take" so a comparison on a phone reaches its scorecard quickly;
+# the seed's shortest takes (under 350 characters) stay open.
+LONG_TAKE_CHARACTERS = 400
+TEASER_CHARACTERS = 160
+_TAGS = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+def bdi(name) -> Markup:
+    """An editor-written name wrapped in <bdi>, escaped: a right-to-left name
+    (or one ending in punctuation) cannot reorder the words around it."""
+    return Markup("<bdi>%s</bdi>") % escape(name)
+
+
+def _plain_text(rendered_html: str) -> str:
+    return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", rendered_html))).strip()
+
+
+def long_take_teaser(rendered_html: str) -> str | None:
+    """The opening words of a long take's body as plain text (up to
+    TEASER_CHARACTERS, cut at a space, with "…"), or None when the take is short
+    enough to show whole (LONG_TAKE_CHARACTERS of text or fewer)."""
+    text = _plain_text(rendered_html or "")
+    if len(text) <= LONG_TAKE_CHARACTERS:
+        return None
+    cut = text[:TEASER_CHARACTERS]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def environment(**options):
@@ -28,4 +66,5 @@ def environment(**options):
             "site_name": settings.SITE_NAME,
         }
     )
+    env.filters.update({"bdi": bdi, "long_take_teaser": long_take_teaser})
     return env

@@ -4,7 +4,21 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-INLINE = {"a", "abbr", "b", "code", "em", "i", "span", "strong", "sub", "sup", "del", "meter"}
+INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "code",
+    "em",
+    "i",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "del",
+    "meter",
+}
 
 
 class _Text(HTMLParser):

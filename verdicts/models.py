@@ -19,8 +19,8 @@ from shiporskip.lib.text_fields import (
     OneLineSlugField,
     OneLineTextField,
 )
-from verdicts import publishing, ranking
-from verdicts.signals import tally_recounted, vote_cast
+from verdicts import publishing, ranking, tallies
+from verdicts.signals import tally_recounted, vote_cast, vote_withdrawn
 from verdicts.slugs import slug_from_name
 from verdicts.verdict import (
     CommunityTally,
@@ -58,17 +58,16 @@ class Category(models.Model):
 
 
 class PanelNotLoaded(Exception):
-    """Tool.panel was read on a tool fetched without its panel counts or takes.
+    """Tool.panel was read on a tool fetched without its stored panel columns.
 
     Deliberately not an AttributeError: Jinja2 would render that as empty.
     """
 
     def __init__(self, tool):
         super().__init__(
-            f"Tool.panel of {tool.name!r} needs the panel counts: fetch tools with "
-            "Tool.objects.with_panel_counts() (or with_panel_ranking()), prefetch their "
-            "takes (with_page_relations()), or call load_panel_counts(tools) on tools "
-            "reached through a relation."
+            f"Tool.panel of {tool.name!r} needs the stored panel columns (panel_ship, "
+            "panel_skip): do not defer them with only()/defer(), or call "
+            "load_panel_counts(tools) on tools fetched that way."
         )
 
 
@@ -82,11 +81,9 @@ class ToolQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
     def with_panel_counts(self):
-        """Annotate panel_ship / panel_skip so a list of tools costs one query."""
-        return self.annotate(
-            panel_ship=Count("takes", filter=Q(takes__call=Call.SHIP)),
-            panel_skip=Count("takes", filter=Q(takes__call=Call.SKIP)),
-        )
+        """The panel counts are stored columns now (verdicts/tallies.py): kept so
+        callers written before need not change; adds nothing to the query."""
+        return self.all()
 
     def with_page_relations(self, personas=None):
         """Category and takes with personas, as a tool page, its JSON and its
@@ -97,27 +94,19 @@ class ToolQuerySet(models.QuerySet):
         )
 
     def with_panel_ranking(self):
-        """Panel counts plus the panel ship % and verdict key, computed in SQL."""
-        return self.with_panel_counts().annotate(
-            panel_ship_percent=ranking.panel_ship_percent(),
-            panel_verdict_key=ranking.panel_verdict_key(),
-            panel_mean_score=ranking.panel_mean_score(),
-            name_sort_key=ranking.NameSortKey("name"),
-        )
+        """The name sort key the list orders tie-break on (the panel figures
+        themselves are stored columns)."""
+        return self.annotate(name_sort_key=ranking.NameSortKey("name"))
 
     def by_panel_ship_percent(self):
-        """Highest panel ship % first, then average score, then name (verdict.panel_sort_key)."""
+        """Highest stored panel ship %, then average score, first; tools without
+        takes last, then by name (verdicts/ranking.py PANEL_ORDER)."""
         return self.with_panel_ranking().order_by(*ranking.PANEL_ORDER)
 
     def with_panel_verdict(self, verdict: "Verdict | str"):
-        """Tools whose PanelTally.verdict is verdict (a Verdict or its key), decided in
-        SQL by the same expression the tool lists filter with (verdicts/ranking.py)."""
-        if "panel_verdict_key" in self.query.annotations:
-            return self.filter(panel_verdict_key=verdict)
-        counted = self if "panel_ship" in self.query.annotations else self.with_panel_counts()
-        return counted.alias(panel_verdict_key=ranking.panel_verdict_key()).filter(
-            panel_verdict_key=verdict
-        )
+        """Tools whose PanelTally.verdict is verdict (a Verdict or its key), from
+        the stored column."""
+        return self.filter(panel_verdict_key=verdict)
 
 
 class Tool(models.Model):
@@ -155,6 +144,21 @@ class Tool(models.Model):
     # every page reads a tally without counting a million vote rows.
     community_ship_votes = models.PositiveIntegerField(default=0, editable=False)
     community_skip_votes = models.PositiveIntegerField(default=0, editable=False)
+    # The panel as verdicts/verdict.py computes it from the takes, stored by
+    # verdicts/tallies.py in the transaction of each take's save or delete, so
+    # lists sort and filter on indexed columns instead of counting every take.
+    panel_ship = models.PositiveIntegerField(default=0, editable=False)
+    panel_skip = models.PositiveIntegerField(default=0, editable=False)
+    panel_ship_percent = models.PositiveSmallIntegerField(null=True, editable=False)
+    panel_verdict_key = models.CharField(
+        max_length=5, choices=Verdict.choices, default=Verdict.NONE, editable=False
+    )
+    panel_average_score = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, editable=False
+    )
+    # When the tool or one of its takes last changed (a take's deletion too): the
+    # sitemap's lastmod, read from the row without joining the takes.
+    content_updated_at = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,6 +166,36 @@ class Tool(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # /tools/, categories, the home page's top tools, llms.txt: the panel order
+            # (ranking.PANEL_ORDER), read page by page (keyset) from the index.
+            ranking.NullsLastIndex(
+                F("panel_ship_percent").desc(nulls_last=True),
+                F("panel_average_score").desc(nulls_last=True),
+                ranking.NameSortKey("name"),
+                "id",
+                name="tool_panel_order",
+            ),
+            # /tools/?sort=score: verdicts/ranking.py SCORE_ORDER.
+            ranking.NullsLastIndex(
+                F("panel_average_score").desc(nulls_last=True),
+                F("panel_ship_percent").desc(nulls_last=True),
+                ranking.NameSortKey("name"),
+                "id",
+                name="tool_score_order",
+            ),
+            # /tools/?sort=newest and the pickers' newest tools.
+            models.Index(
+                F("published_at").desc(), ranking.NameSortKey("name"), "id", name="tool_newest"
+            ),
+            # /tools/?sort=name.
+            models.Index(ranking.NameSortKey("name"), "id", name="tool_name_order"),
+            # /tools/?verdict= and the admin's panel verdict filter.
+            models.Index(fields=["panel_verdict_key"], name="tool_panel_verdict"),
+            # The admin's entry tier and published filters.
+            models.Index(fields=["entry_tier"], name="tool_entry_tier"),
+            models.Index(fields=["is_published", "published_at"], name="tool_published"),
+        ]
 
     def __str__(self):
         return self.name
@@ -172,6 +206,17 @@ class Tool(models.Model):
         if not self.logo_initial:
             self.logo_initial = self.name[:1].upper()
         self.description_html = render_markdown(self.description)
+        self.content_updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "content_updated_at"}
+        elif not self._state.adding:
+            # The stored panel belongs to verdicts/tallies.py: an instance loaded
+            # before a take changed must not write its old figures back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in tallies.PANEL_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -186,12 +231,11 @@ class Tool(models.Model):
     def panel(self) -> PanelTally:
         """The panel from data fetched with the tool, never from a query of its own.
 
-        A page that prefetched the takes (with_page_relations()) counts those,
-        naming dissenters when the personas came with them; otherwise the
-        panel_ship / panel_skip counts from ToolQuerySet.with_panel_counts() or,
-        for tools reached through a relation, load_panel_counts().
-        Raises PanelNotLoaded otherwise, so a list that forgot them fails in tests
-        rather than costing one query per tool.
+        A page that prefetched the takes (with_page_relations()) counts those, as
+        it shows them, naming dissenters when the personas came with them;
+        otherwise the stored columns (verdicts/tallies.py) answer.
+        Raises PanelNotLoaded when those were deferred (only()/defer()), so a list
+        that left them out fails in tests rather than costing one query per tool.
         """
         if "takes" in getattr(self, "_prefetched_objects_cache", {}):
             takes = list(self.takes.all())
@@ -200,9 +244,9 @@ class Tool(models.Model):
                 return panel_from_takes(takes)
             calls = [take.call for take in takes]
             return PanelTally(ship=calls.count(Call.SHIP), skip=calls.count(Call.SKIP))
-        if hasattr(self, "panel_ship"):
-            return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
-        raise PanelNotLoaded(self)
+        if {"panel_ship", "panel_skip"} & self.get_deferred_fields():
+            raise PanelNotLoaded(self)
+        return PanelTally(ship=self.panel_ship, skip=self.panel_skip)
 
     @cached_property
     def takes_updated_at(self) -> datetime | None:
@@ -232,20 +276,18 @@ class Tool(models.Model):
 
 
 def load_panel_counts(tools) -> None:
-    """Give tools reached through a relation (a comparison's tool_a, …) their
-    panel_ship / panel_skip counts, as with_panel_counts() would: one query for all.
-
-    Tools that already carry the counts are left alone; no query when none lacks them.
-    """
-    missing = [tool for tool in tools if not hasattr(tool, "panel_ship")]
+    """Give tools fetched without their stored panel counts (only()/defer()) those
+    counts: one query for all. No query when none lacks them, as tools fetched
+    whole or through select_related() carry the columns."""
+    missing = [tool for tool in tools if {"panel_ship", "panel_skip"} & tool.get_deferred_fields()]
     if not missing:
         return
-    counts = {
-        pk: (ship, skip)
-        for pk, ship, skip in Tool.objects.filter(pk__in={tool.pk for tool in missing})
-        .with_panel_counts()
-        .values_list("pk", "panel_ship", "panel_skip")
-    }
+    counts = dict(
+        (pk, (ship, skip))
+        for pk, ship, skip in Tool.objects.filter(pk__in={tool.pk for tool in missing}).values_list(
+            "pk", "panel_ship", "panel_skip"
+        )
+    )
     for tool in missing:
         tool.panel_ship, tool.panel_skip = counts[tool.pk]
 
@@ -315,13 +357,20 @@ class Take(models.Model):
             ),
             models.CheckConstraint(condition=Q(call__in=Call.values), name="take_call_valid"),
         ]
+        indexes = [
+            # The sitemap's reviewers: each persona's latest take.
+            models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
+        ]
 
     def __str__(self):
         return f"{self.persona} on {self.tool}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
+        # One transaction with the post_save receiver that stores the tool's new
+        # panel (verdicts/tallies.py): the figures never disagree with the takes.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
 
     @property
     def score_label(self) -> str:
@@ -371,6 +420,33 @@ class CommunityVoteQuerySet(models.QuerySet):
             vote_cast.send(sender=Tool, tool_id=tool.pk, call=call)
         return CommunityTally(ship=ship, skip=skip)
 
+    def withdraw(self, tool: Tool, visitor_key: str) -> CommunityTally:
+        """Delete a reader's vote on a tool, if any, and return the tool's tally.
+
+        The row goes and its counter drops in one transaction: a second withdrawal
+        (a double click, a replayed form) finds no row and changes nothing, so the
+        tally never falls below the votes really cast.
+        """
+        counter = {Call.SHIP: "community_ship_votes", Call.SKIP: "community_skip_votes"}
+        with transaction.atomic():
+            previous = (
+                self.select_for_update()
+                .filter(tool=tool, visitor_key=visitor_key)
+                .values_list("call", flat=True)
+                .first()
+            )
+            if previous is not None:
+                deleted, _ = self.filter(tool=tool, visitor_key=visitor_key).delete()
+                if deleted:
+                    Tool.objects.filter(pk=tool.pk).update(
+                        **{counter[previous]: F(counter[previous]) - 1}
+                    )
+                    vote_withdrawn.send(sender=Tool, tool_id=tool.pk, call=previous)
+            ship, skip = Tool.objects.filter(pk=tool.pk).values_list(
+                "community_ship_votes", "community_skip_votes"
+            )[0]
+        return CommunityTally(ship=ship, skip=skip)
+
     def recount(self, tool: Tool) -> CommunityTally:
         """Rebuild a tool's counters from the vote rows (for repairs and checks)."""
         counts = dict(self.filter(tool=tool).values_list("call").annotate(n=Count("pk")).order_by())
@@ -400,6 +476,10 @@ class CommunityVote(models.Model):
             # Also the index for "this reader's vote on this tool".
             models.UniqueConstraint(fields=["tool", "visitor_key"], name="one_vote_per_visitor"),
             models.CheckConstraint(condition=Q(call__in=Call.values), name="vote_call_valid"),
+        ]
+        indexes = [
+            # The admin's vote list filtered by call, newest first.
+            models.Index(fields=["call", "-id"], name="vote_call_newest"),
         ]
 
     def __str__(self):

@@ -29,7 +29,7 @@ def tool_json(request, slug):
 def badge(request, slug):
     """Published tools only, whoever asks: the response is cached publicly."""
     tool = get_object_or_404(
-        Tool.objects.published().with_panel_counts().only("name", "slug"), slug=slug
+        Tool.objects.published().only("name", "slug", "panel_ship", "panel_skip"), slug=slug
     )
     svg = render_to_string("badges/tool.svg", {"badge": Badge(tool.name, tool.panel)})
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

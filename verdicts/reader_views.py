@@ -1,4 +1,4 @@
-"""Readers' actions on tools: community votes and the bookmarks page."""
+"""Readers' actions on tools: community votes (cast, changed, withdrawn) and the bookmarks page."""
 
 from django.conf import settings
 from django.core.validators import slug_re
@@ -25,23 +25,52 @@ def _vote_refused(request, status: int, message: str, tool: Tool | None = None):
     )
 
 
+def _voted_tool(request, slug):
+    """The published tool a vote form names: (tool, None), or (None, the 404)."""
+    tool = Tool.objects.published().filter(slug=slug).only("pk", "slug", "name").first()
+    if tool is None:
+        return None, _vote_refused(request, 404, "There is no published tool at this address.")
+    return tool, None
+
+
+def _over_rate_limit(request, tool):
+    """None, or the 429 once the address spent VOTE_RATE_LIMIT: casting and
+    withdrawing count against the same limit."""
+    rate = ratelimit.Rate.parse(settings.VOTE_RATE_LIMIT)
+    if ratelimit.hit_address("vote", request, rate):
+        return None
+    message = "Too many votes from your address just now. Please wait a minute and try again."
+    return _vote_refused(request, 429, message, tool)
+
+
+def _back_to_page(request, tool, fragment: str):
+    """303 See Other to the page the form was on (or the tool's), at #fragment,
+    which CSS :target draws: the page itself is the same for every reader."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = tool.get_absolute_url()
+    response = HttpResponseRedirect(f"{back}#{fragment}")
+    response.status_code = 303  # See Other: the browser GETs the page back
+    return response
+
+
 @allow_methods("POST", hint="Vote with the ship/skip buttons on a tool card.")
 @cross_origin_protected
 def vote(request, slug):
     """A reader's ship/skip on a tool: a form post (303 back) or JSON for scripts.
 
     The 303 goes back to the page at #voted-<call>-<slug>, where CSS :target shows
-    "You said …": the page itself is the same for every reader."""
-    tool = Tool.objects.published().filter(slug=slug).only("pk", "slug", "name").first()
-    if tool is None:
-        return _vote_refused(request, 404, "There is no published tool at this address.")
+    "You said …". The JSON is {"tool": slug, "your_vote": call, "community":
+    CommunityTally.as_dict()}."""
+    tool, refused = _voted_tool(request, slug)
+    if refused:
+        return refused
     call = request.POST.get("verdict", "")
     if call not in Call.values:
         return _vote_refused(request, 400, "A vote is either ship or skip.", tool)
-    rate = ratelimit.Rate.parse(settings.VOTE_RATE_LIMIT)
-    if not ratelimit.hit_address("vote", request, rate):
-        message = "Too many votes from your address just now. Please wait a minute and try again."
-        return _vote_refused(request, 429, message, tool)
+    refused = _over_rate_limit(request, tool)
+    if refused:
+        return refused
 
     known_key = visitor_key(request)
     key = known_key or new_visitor_key()
@@ -51,14 +80,38 @@ def vote(request, slug):
             {"tool": tool.slug, "your_vote": call, "community": tally.as_dict()}
         )
     else:
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-            back = tool.get_absolute_url()
-        response = HttpResponseRedirect(f"{back}#voted-{call}-{tool.slug}")
-        response.status_code = 303  # See Other: the browser GETs the page back
+        response = _back_to_page(request, tool, f"voted-{call}-{tool.slug}")
     if key != known_key:
         remember_visitor(response, key)
     return response
+
+
+@allow_methods("POST", hint="Withdraw your vote with the button under a tool's vote.")
+@cross_origin_protected
+def withdraw_vote(request, slug):
+    """Take back a reader's vote on a tool: a form post (303 back to the page at
+    #withdrawn-<slug>) or JSON for scripts ({"tool": slug, "your_vote": null,
+    "community": CommunityTally.as_dict()}). Without a vote (or a visitor
+    cookie) there is nothing to take back and the tally is answered unchanged;
+    no cookie is ever set here."""
+    tool, refused = _voted_tool(request, slug)
+    if refused:
+        return refused
+    refused = _over_rate_limit(request, tool)
+    if refused:
+        return refused
+    key = visitor_key(request)
+    if key:
+        tally = CommunityVote.objects.withdraw(tool, key)
+    else:
+        tally = (
+            Tool.objects.filter(pk=tool.pk)
+            .only("community_ship_votes", "community_skip_votes")[0]
+            .community
+        )
+    if wants_json(request):
+        return JsonResponse({"tool": tool.slug, "your_vote": None, "community": tally.as_dict()})
+    return _back_to_page(request, tool, f"withdrawn-{tool.slug}")
 
 
 @cached_page(query=["tools"])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("tools/", views.tools_index, name="tools"),
     path("tools/<slug:slug>/", views.tool_page, name="tool"),
     path("tools/<slug:slug>/vote/", reader_views.vote, name="vote"),
+    path("tools/<slug:slug>/vote/withdraw/", reader_views.withdraw_vote, name="withdraw_vote"),
     path("tools/<slug:slug>.json", open_data_views.tool_json, name="tool_json"),
     path("badges/<slug:slug>.svg", open_data_views.badge, name="badge"),
     path("categories/<slug:slug>/", views.category_page, name="category"),

@@ -160,6 +160,8 @@ class CommunityTally(_ShipSkipCounts):
     NONE = "No community votes yet"
 
     def as_dict(self) -> dict:
+        """The figures and the words every page shows for this tally, for the
+        vote's JSON answer: a script places these strings, it computes nothing."""
         return {
             "ship": self.ship,
             "skip": self.skip,

@@ -2,13 +2,12 @@
 reviewers and search. Open-data endpoints live in verdicts/open_data_views.py,
 readers' actions (votes, bookmarks) in verdicts/reader_views.py."""
 
-from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from pagecache.decorators import cached_page
+from shiporskip.lib.keyset import BadCursor, Key, Ordering, keyset_page, redirect_page_number
 from shiporskip.lib.methods import allow_methods
 from verdicts.forms import ToolListForm
 from verdicts.history import load_take_history, verdict_timeline
@@ -53,7 +52,10 @@ def tool_page(request, slug):
 
 
 def _tool_listing(request, form: ToolListForm, tools, template: str, context: dict):
-    """Filter, sort and paginate tools from the form: two queries (count, page)."""
+    """Filter, sort and read one keyset page of tools from the form: two queries
+    (count, page), whatever the page."""
+    if "page" in request.GET:
+        return redirect_page_number(request)
     status = 200
     if not form.is_valid():
         status = 400
@@ -66,13 +68,25 @@ def _tool_listing(request, form: ToolListForm, tools, template: str, context: di
         .defer("description", "description_html", "pricing")
     )
     try:
-        page = Paginator(listed, TOOLS_PER_PAGE).page(form.cleaned_data.get("page") or 1)
-    except EmptyPage:
-        raise Http404("That page is past the end of the list.") from None
-    return render(request, template, {**context, "form": form, "page": page}, status=status)
+        page = keyset_page(
+            listed,
+            form.ordering(),
+            TOOLS_PER_PAGE,
+            after=form.cleaned_data["after"],
+            before=form.cleaned_data["before"],
+        )
+    except BadCursor as error:
+        status = 400
+        context["message"] = str(error)
+        page = keyset_page(listed, form.ordering(), TOOLS_PER_PAGE)
+    context = {**context, "form": form, "page": page, "count": listed.count()}
+    return render(request, template, context, status=status)
 
 
-@cached_page(uses_votes=False, query=["sort", "category", "tier", "verdict", "page"])
+LIST_QUERY = ["sort", "category", "tier", "verdict", "after", "before", "page"]
+
+
+@cached_page(uses_votes=False, query=LIST_QUERY)
 @allow_methods("GET", "HEAD")
 def tools_index(request):
     categories = list(Category.objects.all())
@@ -81,7 +95,7 @@ def tools_index(request):
     return _tool_listing(request, form, tools, "verdicts/tools.html", {})
 
 
-@cached_page(uses_votes=False, query=["sort", "tier", "verdict", "page"])
+@cached_page(uses_votes=False, query=[name for name in LIST_QUERY if name != "category"])
 @allow_methods("GET", "HEAD")
 def category_page(request, slug):
     category = get_object_or_404(Category, slug=slug)
@@ -103,10 +117,24 @@ def reviewers(request):
     return render(request, "verdicts/reviewers.html", {"personas": personas})
 
 
-@cached_page(uses_votes=False, query=["category", "page"])
+# A persona's verdicts, best score first, unscored last, then by tool name.
+PERSONA_VERDICTS = Ordering(
+    "score",
+    (
+        Key("score", int, descending=True, nullable=True),
+        Key("tool_name", str),
+        Key("pk", int),
+    ),
+)
+
+
+@cached_page(uses_votes=False, query=["category", "after", "before", "page"])
 @allow_methods("GET", "HEAD")
 def reviewer_page(request, slug):
-    """A persona's verdicts, optionally in one category, a page at a time: four queries."""
+    """A persona's verdicts, optionally in one category, a keyset page at a time:
+    four queries."""
+    if "page" in request.GET:
+        return redirect_page_number(request)
     persona = get_object_or_404(Persona, slug=slug)
     visible = Tool.objects.visible_to(request.user)
     categories = list(
@@ -115,7 +143,7 @@ def reviewer_page(request, slug):
     takes = (
         Take.objects.filter(persona=persona, tool__in=visible)
         .select_related("tool__category")
-        .order_by(F("score").desc(nulls_last=True), "tool__name")
+        .annotate(tool_name=F("tool__name"))
     )
     chosen = request.GET.get("category", "")
     known = {category.slug: category for category in categories}
@@ -129,9 +157,20 @@ def reviewer_page(request, slug):
             f"{persona.name} has no verdicts in a category called “{chosen[:80]}”; "
             "showing every verdict instead."
         )
-    # get_page() forgives a bad or too-large ?page=: readers land on a real page.
-    page = Paginator(takes, VERDICTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "verdicts/reviewer.html", {**context, "page": page}, status=status)
+    try:
+        page = keyset_page(
+            takes,
+            PERSONA_VERDICTS,
+            VERDICTS_PER_PAGE,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+    except BadCursor as error:
+        status = 400
+        context["message"] = str(error)
+        page = keyset_page(takes, PERSONA_VERDICTS, VERDICTS_PER_PAGE)
+    context.update(page=page, count=takes.count())
+    return render(request, "verdicts/reviewer.html", context, status=status)
 
 
 def _suggestions(request) -> dict:

@@ -47,30 +47,47 @@
     }
   }
 
-  function rememberVote(slug, call) {
-    var votes = readVotes();
-    votes[slug] = call;
+  function writeVotes(votes) {
     try {
       window.localStorage.setItem(VOTES, JSON.stringify(votes));
     } catch (e) { /* storage full or disabled: the call is simply not redrawn later */ }
   }
 
+  function rememberVote(slug, call) {
+    var votes = readVotes();
+    votes[slug] = call;
+    writeVotes(votes);
+  }
+
+  function forgetVote(slug) {
+    var votes = readVotes();
+    delete votes[slug];
+    writeVotes(votes);
+  }
+
+  // call: "ship" or "skip" (the reader's own), or null when they withdrew it.
   function showMine(form, call) {
-    form.querySelectorAll("button[name=verdict]").forEach(function (button) {
+    form.querySelectorAll(".vote__buttons button[name=verdict]").forEach(function (button) {
       button.setAttribute("aria-pressed", button.value === call ? "true" : "false");
     });
     form.querySelectorAll("[data-vote-mine]").forEach(function (node) {
       node.classList.toggle("is-mine", node.dataset.voteMine === call);
     });
-    form.setAttribute("data-vote-drawn", "");  // CSS: only the drawn call shows now
+    form.querySelectorAll("[data-vote-withdrawn]").forEach(function (node) {
+      node.classList.toggle("is-shown", call === null);
+    });
+    form.querySelectorAll("[data-vote-change]").forEach(function (details) { details.open = false; });
+    form.setAttribute("data-vote-drawn", "");  // CSS: only what the script drew shows now
   }
 
   function drawOwnVotes() {
-    // A no-JS vote came back at #voted-<call>-<slug>: that is the newest call.
+    // A no-JS answer came back at #voted-<call>-<slug> or #withdrawn-<slug>: that is the newest.
     var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
-    if (target && target.dataset.voteMine) {
-      var form = target.closest("[data-vote-form]");
-      if (form) rememberVote(form.dataset.voteSlug, target.dataset.voteMine);
+    var form = target && target.closest("[data-vote-form]");
+    if (form && target.dataset.voteMine) rememberVote(form.dataset.voteSlug, target.dataset.voteMine);
+    if (form && target.hasAttribute("data-vote-withdrawn")) {
+      forgetVote(form.dataset.voteSlug);
+      showMine(form, null);
     }
     var votes = readVotes();
     document.querySelectorAll("[data-vote-form]").forEach(function (form) {
@@ -99,7 +116,9 @@
     var ul = el("ul", "", { "class": "link-list" });
     list.forEach(function (b) {
       var li = el("li");
-      li.appendChild(el("a", b.name || b.slug, { href: b.url || "/tools/" + b.slug + "/" }));
+      var link = el("a", "", { href: b.url || "/tools/" + b.slug + "/" });
+      link.appendChild(el("bdi", b.name || b.slug));  // an editor's name: isolated, as on pages
+      li.appendChild(link);
       ul.appendChild(li);
     });
     panel.appendChild(ul);
@@ -167,22 +186,37 @@
     });
   }
 
-  function showVote(form, result) {
-    var slug = result.tool;
-    rememberVote(slug, result.your_vote);
-    showMine(form, result.your_vote);
-    var community = result.community;
-    document.querySelectorAll("[data-community-percent='" + slug + "']").forEach(function (node) {
-      // The server words it: a % only from enough votes, else the counts.
-      node.textContent = community.percent_label;
+  // Every figure the page shows for the tool, from the vote's JSON answer
+  // (CommunityTally.as_dict): the script places the server's strings, it
+  // computes none of them.
+  function placeFigures(slug, community) {
+    var named = function (attribute) {
+      return document.querySelectorAll("[" + attribute + "='" + slug + "']");
+    };
+    // The server words it: a % only from enough votes, else the counts.
+    named("data-community-percent").forEach(function (node) { node.textContent = community.percent_label; });
+    named("data-community-summary").forEach(function (node) { node.textContent = community.summary; });
+    named("data-tally-bar").forEach(function (bar) {
+      bar.value = community.ship_percent || 0;
+      // No bar below the minimum of votes: the server sends no % then.
+      bar.hidden = community.ship_percent === null;
     });
-    var summary = form.querySelector("[data-tally-summary]");
-    summary.textContent = "";
-    summary.appendChild(el("span", "Community: ", { "class": "visually-hidden" }));
-    summary.appendChild(document.createTextNode(community.summary));
-    var bar = form.querySelector("[data-tally-bar]");
-    bar.value = community.ship_percent || 0;
-    bar.hidden = community.ship_percent === null;
+  }
+
+  function showVote(result, submitter) {
+    var slug = result.tool;
+    var call = result.your_vote;
+    if (call) rememberVote(slug, call); else forgetVote(slug);
+    var forms = document.querySelectorAll("[data-vote-form][data-vote-slug='" + slug + "']");
+    forms.forEach(function (form) { showMine(form, call); });
+    placeFigures(slug, result.community);
+    // "Skip instead" and "Withdraw my vote" hide with the line they sit in:
+    // keep the keyboard where the reader is, on what the page now says.
+    var slot = submitter.closest("[data-vote-mine-slot]");
+    if (slot) {
+      var shown = slot.querySelector(call ? "[data-vote-mine='" + call + "']" : "[data-vote-withdrawn]");
+      if (shown) shown.focus();
+    }
   }
 
   function enhanceVotes() {
@@ -191,10 +225,11 @@
         var submitter = event.submitter;
         if (!submitter || !window.fetch) return;  // fall back to the plain form post
         event.preventDefault();
+        var withdraw = submitter.hasAttribute("data-vote-withdraw");
         var data = new FormData(form);
-        data.set("verdict", submitter.value);
+        if (!withdraw) data.set("verdict", submitter.value);
         var error = form.querySelector("[data-vote-error]");
-        fetch(form.action, {
+        fetch(withdraw ? submitter.formAction : form.action, {
           method: "POST",
           body: data,
           credentials: "same-origin",
@@ -204,7 +239,7 @@
         }).then(function (reply) {
           if (!reply.ok) throw new Error(reply.body.error || "Your vote was not counted.");
           error.hidden = true;
-          showVote(form, reply.body);
+          showVote(reply.body, submitter);
         }).catch(function (e) {
           error.textContent = e.message || "Your vote was not counted. Please try again.";
           error.hidden = false;

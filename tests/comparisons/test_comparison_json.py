@@ -21,6 +21,8 @@ SEED_URLS = [
 def decision_rows(html: str) -> dict:
     """Decision table: row label -> [cell text for tool a, cell text for tool b]."""
     table = region(html, "decision-heading", "scorecard-heading")
+    # Each cell repeats its tool's name for phones (hidden on wide screens): not a figure.
+    table = re.sub(r"<span[^>]*data-tool-name>.*?</span>", "", table, flags=re.S)
     rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)
     return {
         text_of(label): [text_of(c) for c in re.findall(r"<td>(.*?)</td>", cells)]

@@ -2,7 +2,7 @@
 /compare/, the feed, the sitemap, llms.txt, the tool page and the weekly digest."""
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -56,20 +56,23 @@ def test_the_feed_titles_a_trio_and_summarises_every_panel(client, trio):
 
 @pytest.mark.django_db
 def test_the_sitemap_lists_a_trio_dated_by_its_newest_take(client, trio):
-    later = timezone.now() + timedelta(days=3)
     take = trio.tool_c.takes.get()
-    type(take).objects.filter(pk=take.pk).update(updated_at=later)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    take.body = "Revised after the comparison was made."
+    take.save()  # the third tool's stored content date moves (verdicts/tallies.py)
+    trio.tool_c.refresh_from_db()
+    assert trio.tool_c.content_updated_at > trio.updated_at
+    root = ET.fromstring(client.get("/sitemaps/comparisons-1.xml").content)
     dates = {
         url.findtext("s:loc", namespaces=SITEMAP): url.findtext("s:lastmod", namespaces=SITEMAP)
         for url in root.findall("s:url", SITEMAP)
     }
-    assert dates[f"{SITE}/compare/zed-vs-able-vs-mid/"].startswith(later.date().isoformat())
+    stamp = trio.tool_c.content_updated_at.astimezone(UTC).isoformat(timespec="seconds")
+    assert dates[f"{SITE}/compare/zed-vs-able-vs-mid/"][:19] == stamp[:19]
 
 
 @pytest.mark.django_db
 def test_llms_txt_lists_a_trio(client, trio):
-    body = client.get("/llms.txt").content.decode()
+    body = client.get("/llms/comparisons.txt").content.decode()
     assert f"[Zed vs Able vs Mid]({SITE}/compare/zed-vs-able-vs-mid/)" in body
     assert f"{SITE}/compare/zed-vs-able-vs-mid.json" in body
 
@@ -111,8 +114,8 @@ def test_composing_the_digest_costs_the_same_for_pairs_and_fours(django_assert_n
         make_take(members[-1], persona)
         make_comparison(*members)
         make_take(make_tool(), persona)  # an updated verdict outside any comparison
-    # Seven, as any capped issue composes (tests/newsletter/test_digest_cap.py).
-    with django_assert_num_queries(7):
+    # As any capped issue composes (tests/newsletter/test_digest_cap.py).
+    with django_assert_num_queries(6):
         news = digest.compose(timezone.now() - timedelta(days=7), timezone.now())
         digest.render(news)
     assert [len(comparison.tools) for comparison in news.comparisons] == [tools] * 3
@@ -131,7 +134,10 @@ def test_home_feed_and_sitemap_cost_the_same_for_pairs_and_fours(
     # Pins as for pairs (test_feed, test_sitemap, test_home_page), with 4-tool rows.
     with django_assert_num_queries(3):
         assert client.get("/feeds/comparisons/").status_code == 200
-    with django_assert_num_queries(12):  # 11 + the newsletter's sent issues
+    # The sitemap index: the content version and a count per section.
+    with django_assert_num_queries(6):
         assert client.get("/sitemap.xml").status_code == 200
+    with django_assert_num_queries(2):  # the content version, one file's rows
+        assert client.get("/sitemaps/comparisons-1.xml").status_code == 200
     with django_assert_num_queries(3):
         assert client.get("/llms.txt").status_code == 200

@@ -20,7 +20,10 @@ _SLUGS = {
     "categories": "developer-tools",
     "reviewers": "builder",
     "compare": "claude-4-api-tool-use-streaming-prompt-caching-vs-smolvm",
+    "llms": "tools",
 }
+# Routes with parameters of other kinds, by the route's first segment and the name.
+_VALUES = {("sitemaps", "section"): "tools", ("sitemaps", "page"): "1"}
 
 
 def _routes(patterns, prefix=""):
@@ -66,7 +69,8 @@ def _url(route: str) -> str:
             return str(_sent_issue().pk)
         if name == "esp":
             return "postmark"  # the email service's webhook: POST only
-        return _SLUGS[route.split("/")[0]]
+        first = route.split("/")[0]
+        return _VALUES.get((first, name)) or _SLUGS[first]
 
     return "/" + _PARAM.sub(value, route)
 

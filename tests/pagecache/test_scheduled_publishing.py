@@ -12,7 +12,7 @@ from pagecache.models import ContentVersion
 from tests.factories import make_comparison, make_tool
 from verdicts.models import Category, Tool
 
-LISTS = ["/tools/", "/", "/feeds/comparisons/", "/sitemap.xml"]
+LISTS = ["/tools/", "/", "/feeds/comparisons/", "/sitemaps/tools-1.xml"]
 
 
 def _everywhere(text: str) -> dict:

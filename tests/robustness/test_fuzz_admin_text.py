@@ -55,7 +55,17 @@ FORMS = {
     "comparison": ("/admin/comparisons/comparison/{pk}/change/", ["intro"], {}),
 }
 NUMBERS = itertools.count(100)
-READER_URLS = ["/", "/feeds/comparisons/", "/llms.txt", "/sitemap.xml", "/tools/", "/compare/"]
+READER_URLS = [
+    "/",
+    "/feeds/comparisons/",
+    "/llms.txt",
+    "/llms/tools.txt",
+    "/llms/comparisons.txt",
+    "/sitemap.xml",
+    "/sitemaps/tools-1.xml",
+    "/tools/",
+    "/compare/",
+]
 
 hostile_text = st.lists(
     st.one_of(

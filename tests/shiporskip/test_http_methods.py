@@ -29,6 +29,7 @@ ROUTE_TABLE = {
     "feeds/comparisons/": ([], GET),
     "feeds/newsletter/": ([], GET),
     "llms.txt": ([], GET),
+    "llms/<slug:section>.txt": (["tools"], GET),
     "methodology/": ([], GET),
     "newsletter/": ([], GET),
     "newsletter/confirm/<str:token>/": (["<confirm>"], FORM),
@@ -41,10 +42,12 @@ ROUTE_TABLE = {
     "robots.txt": ([], GET),
     "search/": ([], GET),
     "sitemap.xml": ([], GET),
+    "sitemaps/<slug:section>-<int:page>.xml": (["tools", "1"], GET),
     "tools/": ([], GET),
     "tools/<slug:slug>.json": (["smolvm"], GET),
     "tools/<slug:slug>/": (["smolvm"], GET),
     "tools/<slug:slug>/vote/": (["smolvm"], POST),
+    "tools/<slug:slug>/vote/withdraw/": (["smolvm"], POST),
 }
 ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 # Different on every response by design; and Django's ConditionalGetMiddleware tags

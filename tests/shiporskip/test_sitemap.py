@@ -1,29 +1,84 @@
-"""/sitemap.xml lists every public page with its last change, and no draft;
-/robots.txt points crawlers at it."""
+"""/sitemap.xml is a sitemap index of one file per section, each valid under
+the sitemap protocol, listing every public page with its last change and no
+draft; /robots.txt points crawlers at it."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 
 from comparisons.models import Comparison
+from pages import sitemaps
 from tests.factories import make_comparison, make_persona, make_take, make_tool
 from verdicts.models import Category, Persona, Take, Tool
 
 SITE = "http://127.0.0.1:8000"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+S = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+# The protocol's limits (sitemaps.org/protocol.html).
+MAX_URLS, MAX_BYTES, MAX_LOC = 50_000, 50 * 1024 * 1024, 2048
+W3C_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
+
+
+def _valid_loc(loc: str | None) -> str:
+    assert loc and len(loc) <= MAX_LOC, loc
+    parts = urlsplit(loc)
+    assert (parts.scheme, parts.netloc) == ("http", "127.0.0.1:8000"), loc
+    return loc
+
+
+def _parsed(client, path: str, root_tag: str):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert len(response.content) <= MAX_BYTES
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{S}{root_tag}"
+    return root
+
+
+def sitemap_files(client) -> list[str]:
+    """The index's file URLs, checked against the sitemapindex schema's shape."""
+    root = _parsed(client, "/sitemap.xml", "sitemapindex")
+    files = []
+    for entry in root:
+        assert entry.tag == f"{S}sitemap"
+        assert [child.tag for child in entry] == [f"{S}loc"]
+        files.append(_valid_loc(entry.findtext("s:loc", namespaces=NS)))
+    assert 0 < len(files) <= MAX_URLS
+    assert len(set(files)) == len(files)
+    return files
+
+
+def section_urls(client, loc: str) -> dict:
+    """One file's URL -> lastmod, checked against the urlset schema's shape."""
+    root = _parsed(client, urlsplit(loc).path, "urlset")
+    urls = {}
+    for entry in root:
+        assert entry.tag == f"{S}url"
+        tags = [child.tag for child in entry]
+        assert tags in ([f"{S}loc"], [f"{S}loc", f"{S}lastmod"]), tags
+        lastmod = entry.findtext("s:lastmod", namespaces=NS)
+        assert lastmod is None or W3C_DATETIME.match(lastmod), lastmod
+        url = _valid_loc(entry.findtext("s:loc", namespaces=NS))
+        assert url not in urls
+        urls[url] = lastmod
+    assert len(urls) <= MAX_URLS
+    return urls
 
 
 def sitemap(client) -> dict:
-    """URL -> lastmod (None when absent)."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    return {
-        url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS)
-        for url in root.findall("s:url", NS)
-    }
+    """URL -> lastmod (None when absent), across every file of the index."""
+    urls = {}
+    for loc in sitemap_files(client):
+        found = section_urls(client, loc)
+        assert not set(found) & set(urls)
+        urls.update(found)
+    return urls
 
 
 @pytest.mark.django_db
@@ -54,15 +109,19 @@ def test_it_lists_every_published_page_with_its_last_change(client, seeded):
 
 @pytest.mark.django_db
 def test_a_tool_is_dated_by_its_latest_take(client, seeded):
-    later = timezone.now() + timedelta(days=30)
-    Take.objects.filter(tool__slug="smolvm", persona__slug="builder").update(updated_at=later)
-    Tool.objects.filter(slug="smolvm").update(updated_at=later - timedelta(days=60))
+    take = Take.objects.get(tool__slug="smolvm", persona__slug="builder")
+    take.body += " Revised."
+    take.save()
     urls = sitemap(client)
-    assert datetime.fromisoformat(urls[f"{SITE}/tools/smolvm/"]).date() == later.date()
+    saved = datetime.fromisoformat(urls[f"{SITE}/tools/smolvm/"])
+    assert saved >= take.updated_at.replace(microsecond=0)
+    assert saved == max(datetime.fromisoformat(moment) for moment in urls.values())
     pair = f"{SITE}/compare/claude-4-api-tool-use-streaming-prompt-caching-vs-smolvm/"
-    assert datetime.fromisoformat(urls[pair]).date() == later.date()
-    assert datetime.fromisoformat(urls[f"{SITE}/reviewers/builder/"]).date() == later.date()
-    assert datetime.fromisoformat(urls[f"{SITE}/"]).date() == later.date()
+    assert datetime.fromisoformat(urls[pair]) == saved
+    builder = datetime.fromisoformat(urls[f"{SITE}/reviewers/builder/"])
+    assert builder == take.updated_at.replace(microsecond=0)
+    assert datetime.fromisoformat(urls[f"{SITE}/"]) == saved
+    assert datetime.fromisoformat(urls[f"{SITE}/categories/{take.tool.category.slug}/"]) == saved
 
 
 @pytest.mark.django_db
@@ -72,13 +131,40 @@ def test_the_sitemap_runs_a_constant_number_of_queries(client, django_assert_num
     for _ in range(pairs):
         comparison = make_comparison(make_tool(), make_tool())
         make_take(comparison.tool_a, persona)
-    # Two aggregates for the list pages, then a count and a page for each of
-    # comparisons, tools, reviewers and categories.
-    # +1: the content version read by the page cache
-    # +1: the newsletter's sent issues (newsletter archive)
-    with django_assert_num_queries(12):
-        urls = sitemap(client)
+    # The content version read by the page cache, then a count per section but
+    # the pages (a constant list); the newsletter's counts its sent issues.
+    with django_assert_num_queries(6):
+        files = sitemap_files(client)
+    per_file = {
+        "pages": 2,
+        "tools": 1,
+        "comparisons": 1,
+        "categories": 1,
+        "reviewers": 2,
+        "newsletter": 1,
+    }
+    urls = {}
+    for loc in files:
+        section = re.search(r"/sitemaps/(\w+)-1\.xml$", loc)[1]
+        with django_assert_num_queries(1 + per_file[section]):
+            urls.update(section_urls(client, loc))
     assert len(urls) == 5 + 3 * pairs + 2 * pairs + 1
+
+
+@pytest.mark.django_db
+def test_a_section_beyond_the_limit_is_split_into_files(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "SITEMAP_LIMIT", 2)
+    tools = [make_tool(name=f"Tool {n}") for n in range(5)]
+    files = sitemap_files(client)
+    tool_files = [loc for loc in files if "/sitemaps/tools-" in loc]
+    assert tool_files == [f"{SITE}/sitemaps/tools-{n}.xml" for n in (1, 2, 3)]
+    listed = [url for loc in tool_files for url in section_urls(client, loc)]
+    assert all(len(section_urls(client, loc)) <= 2 for loc in files)
+    assert listed == [f"{SITE}{tool.get_absolute_url()}" for tool in tools]
+    assert client.get("/sitemaps/tools-4.xml").status_code == 404
+    assert client.get("/sitemaps/tools-0.xml").status_code == 404
+    assert client.get("/sitemaps/drafts-1.xml").status_code == 404
+    assert client.get("/sitemaps/pages-4.xml").status_code == 404
 
 
 @pytest.mark.django_db

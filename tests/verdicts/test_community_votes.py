@@ -37,8 +37,11 @@ def test_a_form_vote_answers_303_back_to_the_line_that_shows_the_readers_vote(cl
     html = page.content.decode()
     card = region(html, "tool-smolvm", "decision-heading")
     # The fragment's target; CSS :target shows it (tests/pagecache, in Chromium).
-    mine = re.search(r'<p class="vote__mine" id="voted-ship-smolvm"[^>]*>(.*?)</p>', card)
-    assert text_of(mine.group(1)) == "You said Ship · change"
+    mine = re.search(r'<div class="vote__mine" id="voted-ship-smolvm"[^>]*>(.*?)</div>', card, re.S)
+    assert text_of(mine.group(1)) == (
+        "You said Ship change your vote on smolvm Skip instead Withdraw my vote"
+    )
+    assert 'formaction="/tools/smolvm/vote/withdraw/"' in mine.group(1)
     assert "1 ship, 0 skip" in text_of(card)  # one vote: the count, never "100%"
 
 
@@ -221,4 +224,6 @@ def test_the_vote_control_works_without_javascript(client, seeded):
     assert "csrfmiddlewaretoken" not in form  # Fetch Metadata protects it instead
     assert 'id="voted-ship-smolvm"' in form and 'id="voted-skip-smolvm"' in form
     assert f'name="next" value="{COMPARE}"' in form
-    assert form.count('type="submit" name="verdict"') == 2
+    # Ship and Skip, and under each "You said …" line's "change", the other call.
+    assert form.count('type="submit" name="verdict"') == 4
+    assert form.count('formaction="/tools/smolvm/vote/withdraw/"') == 2

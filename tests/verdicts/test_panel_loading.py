@@ -1,5 +1,6 @@
-"""A tool's panel comes only from data fetched with it: a list that forgot the
-panel counts fails loudly instead of issuing one query per tool."""
+"""A tool's panel comes only from data fetched with it (its stored columns, or
+its prefetched takes): a list that deferred the panel columns fails loudly
+instead of issuing one query per tool."""
 
 import pytest
 from django.template import engines
@@ -18,9 +19,12 @@ def tools(db):
 
 
 def test_a_tool_without_panel_counts_raises_and_names_the_fix(tools, django_assert_num_queries):
-    tool = Tool.objects.get(name="Alpha")
-    with django_assert_num_queries(0), pytest.raises(PanelNotLoaded, match="with_panel_counts"):
+    tool = Tool.objects.only("name").get(name="Alpha")
+    with django_assert_num_queries(0), pytest.raises(PanelNotLoaded, match="load_panel_counts"):
         tool.panel  # noqa: B018
+    whole = Tool.objects.get(name="Alpha")
+    with django_assert_num_queries(0):
+        assert whole.panel.ship == 1  # the stored columns
 
 
 def test_a_tool_list_rendered_without_panel_counts_fails_instead_of_querying(
@@ -29,23 +33,25 @@ def test_a_tool_list_rendered_without_panel_counts_fails_instead_of_querying(
     template = engines["jinja2"].from_string(
         '{% from "includes/tool_list.html" import tool_list %}{{ tool_list(tools) }}'
     )
-    forgotten = list(Tool.objects.select_related("category"))
+    forgotten = list(Tool.objects.select_related("category").defer("panel_ship"))
     with django_assert_num_queries(0), pytest.raises(PanelNotLoaded):
         template.render({"tools": forgotten})
-    counted = list(Tool.objects.select_related("category").with_panel_counts())
+    counted = list(Tool.objects.select_related("category"))
     with django_assert_num_queries(0):
         assert "Alpha" in template.render({"tools": counted})
 
 
-def test_a_page_that_forgets_to_load_the_panels_fails(client, tools, monkeypatch):
+def test_tools_reached_through_a_comparison_carry_their_panels(tools, django_assert_num_queries):
+    from comparisons.models import Comparison
+
     make_comparison(*tools)
-    monkeypatch.setattr("pages.views.load_tool_panels", lambda comparisons: None)
-    with pytest.raises(PanelNotLoaded):
-        client.get("/")
+    [comparison] = Comparison.objects.select_related("tool_a", "tool_b")
+    with django_assert_num_queries(0):
+        assert (comparison.tool_a.panel.ship, comparison.tool_b.panel.skip) == (1, 1)
 
 
 def test_load_panel_counts_counts_every_tool_in_one_query(tools, django_assert_num_queries):
-    alpha, beta = Tool.objects.order_by("name")
+    alpha, beta = Tool.objects.order_by("name").only("name")
     with django_assert_num_queries(1):
         load_panel_counts([alpha, beta, alpha])
     assert (alpha.panel.ship, alpha.panel.skip, beta.panel.ship, beta.panel.skip) == (1, 0, 0, 1)

@@ -1,11 +1,14 @@
-"""Sorting and filtering by the panel in SQL agree with PanelTally."""
+"""The panel arithmetic in SQL (the check on the stored columns) agrees with
+PanelTally and PanelScores; lists sort and filter on the stored columns."""
 
 import pytest
 
 from tests.factories import make_category, make_persona, make_take, make_tool
+from verdicts import ranking
 from verdicts.forms import ToolListForm
 from verdicts.models import Call, Take, Tool, Verdict
-from verdicts.verdict import PanelTally, panel_sort_key, score_sort_key
+from verdicts.tallies import recount_panels
+from verdicts.verdict import PanelScores, PanelTally, panel_sort_key, score_sort_key
 
 COUNTS = [(ship, skip) for ship in range(9) for skip in range(9)]
 
@@ -23,15 +26,33 @@ def every_panel(db):
             Take(tool=tool, persona=persona, call=call, score=None, body="b")
             for persona, call in zip(personas, calls, strict=False)
         ]
+    # bulk_create sends no post_save: store the panels as the drift command would.
     Take.objects.bulk_create(takes)
+    assert recount_panels(Tool.objects.all(), fix=True).count == len(COUNTS) - 1  # all but 0/0
 
 
 @pytest.mark.django_db
-def test_it_computes_the_ship_percent_and_verdict_like_panel_tally(every_panel):
-    for tool in Tool.objects.with_panel_ranking():
-        tally = PanelTally(ship=tool.panel_ship, skip=tool.panel_skip)
-        assert tool.panel_ship_percent == tally.ship_percent, tool.name
-        assert tool.panel_verdict_key == tally.verdict, tool.name
+def test_the_sql_recount_computes_the_ship_percent_and_verdict_like_panel_tally(every_panel):
+    for tool in ranking.with_counted_panel(Tool.objects.all()):
+        tally = PanelTally(ship=tool.counted_ship, skip=tool.counted_skip)
+        assert (tool.counted_ship, tool.counted_skip) == (tool.panel_ship, tool.panel_skip)
+        assert tool.counted_ship_percent == tally.ship_percent == tool.panel_ship_percent, tool
+        assert tool.counted_verdict_key == tally.verdict == tool.panel_verdict_key, tool.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "scores", [[70], [70, 75], [1, 2], [66, 67, 67], [0, 0, 1], [99, 100], [33, 33, 34, 35]]
+)
+def test_the_sql_recount_rounds_the_average_score_like_panel_scores(scores):
+    personas = [make_persona() for _ in scores]
+    tool = make_tool()
+    for persona, score in zip(personas, scores, strict=True):
+        make_take(tool, persona, score=score)
+    [counted] = ranking.with_counted_panel(Tool.objects.filter(pk=tool.pk))
+    mean = PanelScores(scores=tuple(scores), unscored=0).mean
+    assert counted.counted_average_tenths == int(mean * 10)
+    assert Tool.objects.get(pk=tool.pk).panel_average_score == mean
 
 
 @pytest.mark.django_db

@@ -15,7 +15,9 @@ from verdicts.search import MAX_RESULTS, MAX_TERMS, parse_query
 
 
 def found(response) -> list[str]:
-    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', response.content.decode())
+    # Names are isolated for right-to-left text: <a …><bdi>Name</bdi></a>.
+    html = response.content.decode()
+    return re.findall(r'class="tool-row__name" href="[^"]+"><bdi>([^<]+)</bdi></a>', html)
 
 
 @pytest.fixture

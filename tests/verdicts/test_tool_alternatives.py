@@ -24,7 +24,7 @@ def test_it_links_alternatives_to_curated_or_on_demand_comparisons(client):
 
     html = client.get(tool.get_absolute_url()).content.decode()
     section = region(html, "alternatives-heading", "open-data-heading")
-    links = re.findall(r'<a href="([^"]+)">Compare with ([^<]+)</a>', section)
+    links = re.findall(r'<a href="([^"]+)">Compare with <bdi>([^<]+)</bdi></a>', section)
     assert links == [
         ("/compare/best-vs-middle/", "Best"),
         ("/compare/middle-vs-zorro/", "Zorro"),

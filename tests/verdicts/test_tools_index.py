@@ -14,7 +14,9 @@ from verdicts.models import Call, Tool
 
 def listed(response) -> list[str]:
     """Tool names in the order the list shows them."""
-    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', response.content.decode())
+    # Names are isolated for right-to-left text: <a …><bdi>Name</bdi></a>.
+    html = response.content.decode()
+    return re.findall(r'class="tool-row__name" href="[^"]+"><bdi>([^<]+)</bdi></a>', html)
 
 
 def with_calls(tool, *calls):
@@ -106,7 +108,7 @@ def test_the_form_keeps_the_chosen_filters_selected(client, catalogue):
         ({"sort": "price"}, "Sort by"),
         ({"verdict": "maybe"}, "Panel verdict"),
         ({"category": "nope", "tier": "gold"}, "Category, Entry tier"),
-        ({"page": "x"}, "Page"),
+        ({"after": "x" * 601}, "Page"),
     ],
 )
 def test_a_filter_it_does_not_know_is_a_400_with_a_message(client, catalogue, query, named):
@@ -123,14 +125,31 @@ def test_it_paginates_thirty_tools_a_page(client):
         make_tool(name=f"Tool {n:02}")
     first = client.get("/tools/", {"sort": "name"})
     assert len(listed(first)) == 30
-    assert 'href="/tools/?sort=name&amp;page=2"' in first.content.decode()
-    second = client.get("/tools/", {"sort": "name", "page": 2})
+    html = first.content.decode()
+    [after] = re.findall(
+        r'<a rel="next" href="/tools/\?sort=name&amp;after=([\w-]+)">Next</a>', html
+    )
+    assert 'rel="prev"' not in html
+    second = client.get("/tools/", {"sort": "name", "after": after})
     assert listed(second) == [f"Tool {n}" for n in range(30, 35)]
-    assert client.get("/tools/", {"page": 3}).status_code == 404
+    assert 'rel="next"' not in second.content.decode()
+    [before] = re.findall(
+        r'rel="prev" href="/tools/\?sort=name&amp;before=([\w-]+)"', second.content.decode()
+    )
+    assert listed(client.get("/tools/", {"sort": "name", "before": before})) == listed(first)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tools", [2, 20])
+def test_an_old_page_number_moves_permanently_to_the_first_page_with_the_same_filters(client):
+    make_tool(name="Alpha")
+    response = client.get("/tools/", {"verdict": "none", "page": "3"})
+    assert response.status_code == 301
+    assert response["Location"] == "/tools/?verdict=none"
+    assert client.get("/tools/?page=x")["Location"] == "/tools/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tools", [2, 45])
 def test_the_list_runs_three_queries(client, django_assert_num_queries, tools):
     for _ in range(tools):
         with_calls(make_tool(), Call.SHIP, Call.SKIP)
@@ -138,7 +157,16 @@ def test_the_list_runs_three_queries(client, django_assert_num_queries, tools):
     # +1: the content version read by the page cache
     with django_assert_num_queries(4):
         response = client.get("/tools/", {"verdict": "split"})
-    assert len(listed(response)) == tools
+    assert len(listed(response)) == min(tools, 30)
+    for sort in ["ship", "newest", "name"]:
+        with django_assert_num_queries(4):
+            first = client.get("/tools/", {"sort": sort})
+        after = re.findall(r'after=([\w-]+)"', first.content.decode())
+        assert len(after) == (1 if tools > 30 else 0)
+        if after:
+            with django_assert_num_queries(4):  # a later page costs the same
+                later = client.get("/tools/", {"sort": sort, "after": after[0]})
+            assert len(listed(later)) == tools - 30
 
 
 @pytest.mark.django_db
@@ -147,7 +175,7 @@ def test_a_category_page_lists_only_its_published_tools(client, catalogue):
     assert response.status_code == 200
     assert listed(response) == ["beta", "Gamma"]
     html = response.content.decode()
-    assert "<h1>Agents</h1>" in html
+    assert "<h1><bdi>Agents</bdi></h1>" in html
     assert 'id="filter-category"' not in html
     assert listed(client.get("/categories/agents/", {"verdict": "skip"})) == ["Gamma"]
     assert client.get("/categories/nope/").status_code == 404

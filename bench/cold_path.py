@@ -1,0 +1,246 @@
+"""`make bench-cold`: every list page on a cache miss, at seed size and at scale.
+
+Two databases side by side: one with the seed fixtures, one with the seed plus
+bench/fill_benchmark_data.py (10,000 tools, 60,000 takes, 5,000 comparisons,
+1,000,000 votes by default; BENCH_COLD_TOOLS, BENCH_COLD_VOTES shrink a trial run).
+Both are ANALYZEd. Then, DEBUG off, Django's test client asks each page of
+PAGES ROUNDS times from each database in turn (a paired measurement, so a slow
+spell of the machine hits both), the page cache cleared before every request.
+The report is the median time per page at each size, their ratio (target ≤ 2)
+and the SQL queries each page ran at each size (they must not grow).
+
+SQLite by default (files in a temporary directory). With
+BENCH_COLD_POSTGRES=1 it starts a throwaway PostgreSQL cluster
+(bin/throwaway-postgres) with one database per size. Writes bench/COLD_PATH.md.
+"""
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = int(os.environ.get("BENCH_COLD_ROUNDS", "20"))
+TOOLS = os.environ.get("BENCH_COLD_TOOLS", "10000")
+VOTES = os.environ.get("BENCH_COLD_VOTES", "1000000")
+COMPARISONS = os.environ.get("BENCH_COLD_COMPARISONS", "5000")
+TARGET = 2.0
+RESULTS = ROOT / "bench" / "COLD_PATH.md"
+
+# Page name -> path; "next:<path>" follows that page's rel="next" link (a later
+# keyset page), found once per database.
+PAGES = {
+    "home": "/",
+    "/tools/": "/tools/",
+    "/tools/?verdict=ship": "/tools/?verdict=ship",
+    "/tools/?sort=name": "/tools/?sort=name",
+    "/tools/ next page": "next:/tools/",
+    "/tools/?sort=newest next page": "next:/tools/?sort=newest",
+    "category": "/categories/developer-tools/",
+    "category next page": "next:/categories/developer-tools/",
+    "/reviewers/": "/reviewers/",
+    "/reviewers/builder/": "/reviewers/builder/",
+    "/compare/": "/compare/",
+    "/compare/ next page": "next:/compare/",
+    "sitemap.xml (index)": "/sitemap.xml",
+    "sitemap pages": "/sitemaps/pages-1.xml",
+    "sitemap categories": "/sitemaps/categories-1.xml",
+    "sitemap reviewers": "/sitemaps/reviewers-1.xml",
+    "sitemap tools": "/sitemaps/tools-1.xml",
+    "sitemap comparisons": "/sitemaps/comparisons-1.xml",
+    "llms.txt (summary)": "/llms.txt",
+    "llms/tools.txt": "/llms/tools.txt",
+    "llms/comparisons.txt": "/llms/comparisons.txt",
+    "admin community votes": "/admin/verdicts/communityvote/",
+    "admin community votes, one tool": "/admin/verdicts/communityvote/?tool=smolvm",
+    "admin tools": "/admin/verdicts/tool/",
+    "admin tools, verdict ship": "/admin/verdicts/tool/?verdict=ship",
+}
+# Whole-section files: their size is the data's by nature (one line per tool).
+PROPORTIONAL = {"sitemap tools", "sitemap comparisons", "llms/tools.txt", "llms/comparisons.txt"}
+
+
+def log(line=""):
+    print(line, flush=True)
+
+
+def _run(args, env):
+    subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare(env_for) -> None:
+    """Migrate both databases, load the seed, fill the scale one, ANALYZE both."""
+    python = sys.executable
+    for size in ("seed", "scale"):
+        env = env_for(size)
+        _run([python, "manage.py", "migrate", "--noinput"], env)
+        _run([python, "manage.py", "createcachetable"], env)
+        _run([python, "manage.py", "loadseed"], env)
+    log("Filling the scale database (a few minutes)…")
+    fill = [python, "-m", "bench.fill_benchmark_data", "--tools", TOOLS, "--votes", VOTES]
+    _run([*fill, "--comparisons", COMPARISONS], env_for("scale"))
+    for size in ("seed", "scale"):
+        _run([python, "manage.py", "analyze_database"], env_for(size))
+
+
+def measure(databases: dict[str, dict]) -> dict:
+    """In this process: {page: {size: (median ms, queries)}}."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.cache import caches
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()  # the test client's hooks; DEBUG stays off
+
+    def use(size):
+        connections["default"].close()
+        connections["default"].settings_dict.update(databases[size])
+
+    clients, paths = {}, {}
+    for size in databases:
+        use(size)
+        user, _ = User.objects.get_or_create(
+            username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        clients[size] = Client()
+        clients[size].force_login(user)
+        paths[size] = {}
+        for name, path in PAGES.items():
+            if path.startswith("next:"):
+                html = clients[size].get(path[5:], HTTP_COOKIE="").content.decode()
+                found = re.search(r'<a rel="next" href="([^"]+)">', html)
+                path = found[1].replace("&amp;", "&") if found else path[5:]
+            paths[size][name] = path
+    times = {name: {size: [] for size in databases} for name in PAGES}
+    queries = {name: {} for name in PAGES}
+    for _ in range(ROUNDS):
+        for name in PAGES:
+            for size in databases:
+                use(size)
+                admin = name.startswith("admin")
+                client = clients[size] if admin else Client()
+                caches["default"].clear()
+                connection.ensure_connection()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(paths[size][name])
+                    elapsed = time.perf_counter() - started
+                assert response.status_code == 200, (name, size, response.status_code)
+                times[name][size].append(elapsed * 1000)
+                queries[name][size] = len(captured)
+    return {
+        name: {
+            size: (statistics.median(times[name][size]), queries[name][size]) for size in databases
+        }
+        for name in PAGES
+    }
+
+
+def report(results: dict, engine: str) -> list[str]:
+    lines = [
+        f"### {engine}",
+        "",
+        f"Median of {ROUNDS} paired requests per page, page cache cleared before each, "
+        f"DEBUG off, Django's test client; scale: {int(TOOLS):,} tools, {int(VOTES):,} votes, "
+        f"{int(COMPARISONS):,} comparisons.",
+        "",
+        "| page | seed ms | scale ms | scale/seed | queries seed → scale |",
+        "|---|---|---|---|---|",
+    ]
+    for name, sizes in results.items():
+        (seed_ms, seed_q), (scale_ms, scale_q) = sizes["seed"], sizes["scale"]
+        ratio = scale_ms / seed_ms
+        mark = "" if ratio <= TARGET else " ✗"
+        if name in PROPORTIONAL:
+            mark += " (one line per row: grows with the data)"
+        lines.append(
+            f"| {name} | {seed_ms:.1f} | {scale_ms:.1f} | {ratio:.2f}{mark} "
+            f"| {seed_q} → {scale_q} |"
+        )
+    return lines
+
+
+def main() -> int:
+    engine = "PostgreSQL" if os.environ.get("BENCH_COLD_POSTGRES") else "SQLite"
+    work = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    base_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shiporskip.settings.dev",
+        "DEBUG": "false",
+        "PAGE_CACHE_DIR": str(work / "pages"),
+        "LOG_LEVEL": "WARNING",
+    }
+    base_env.pop("CACHE_URL", None)
+    base_env.pop("REDIS_URL", None)
+    postgres = None
+    try:
+        if engine == "PostgreSQL":
+            postgres = work / "pg"
+            started = subprocess.run(
+                [str(ROOT / "bin" / "throwaway-postgres"), "start", str(postgres)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            url = re.search(r"DATABASE_URL=['\"]?([^'\"\s]+)", started)[1]
+            head, _, _ = url.rpartition("/")
+            for size in ("seed", "scale"):
+                subprocess.run(
+                    ["psql", url, "-c", f"CREATE DATABASE bench_{size}"],
+                    check=True,
+                    capture_output=True,
+                )
+            urls = {size: f"{head}/bench_{size}" for size in ("seed", "scale")}
+
+            def env_for(size):
+                return {**base_env, "DATABASE_URL": urls[size]}
+        else:
+
+            def env_for(size):
+                return {
+                    **base_env,
+                    "DATABASE_URL": "",
+                    "SQLITE_PATH": str(work / f"{size}.sqlite3"),
+                }
+
+        prepare(env_for)
+        os.environ.update(env_for("seed"))
+        sys.path.insert(0, str(ROOT))
+        from django.conf import settings
+
+        databases = {}
+        for size in ("seed", "scale"):
+            env = env_for(size)
+            if engine == "PostgreSQL":
+                databases[size] = {"NAME": f"bench_{size}"}
+            else:
+                databases[size] = {"NAME": env["SQLITE_PATH"]}
+        settings.DEBUG  # noqa: B018 - load the settings before measure() switches databases
+        results = measure(databases)
+    finally:
+        if postgres is not None:
+            subprocess.run([str(ROOT / "bin" / "throwaway-postgres"), "stop", str(postgres)])
+        shutil.rmtree(work, ignore_errors=True)
+    lines = report(results, engine)
+    log("\n".join(lines))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = ["# Cold path: list pages on a cache miss, seed → scale", "", f"Run {stamp}.", ""]
+    previous = RESULTS.read_text() if RESULTS.exists() else ""
+    kept = [block for block in previous.split("\n### ")[1:] if not block.startswith(engine)]
+    body = "\n".join(lines) + "".join(f"\n\n### {block.rstrip()}" for block in kept)
+    RESULTS.write_text("\n".join(header) + body + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
