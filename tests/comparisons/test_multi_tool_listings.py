@@ -81,7 +81,10 @@ def test_llms_txt_lists_a_trio(client, trio):
 def test_every_tool_page_of_a_trio_links_to_it(client, trio):
     for slug in ("zed", "able", "mid"):
         html = client.get(f"/tools/{slug}/").content.decode()
-        assert '<a href="/compare/zed-vs-able-vs-mid/">Zed vs Able vs Mid</a>' in html
+        assert (
+            '<a href="/compare/zed-vs-able-vs-mid/">'
+            "<bdi>Zed</bdi> vs <bdi>Able</bdi> vs <bdi>Mid</bdi></a>"
+        ) in html
 
 
 @pytest.mark.django_db
