@@ -13,7 +13,9 @@ from verdicts import search_engines
 
 
 def found(response) -> list[str]:
-    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', response.content.decode())
+    return re.findall(
+        r'class="tool-row__name" href="[^"]+"><bdi>([^<]+)</bdi></a>', response.content.decode()
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def found(client, q) -> list[str]:
     if 'id="results-heading"' not in html:
         return []  # the suggestions below "Nothing matches" are not hits
     html = html.split('id="results-heading"', 1)[1]
-    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'class="tool-row__name" href="[^"]+"><bdi>([^<]+)</bdi></a>', html)
 
 
 @pytest.mark.django_db

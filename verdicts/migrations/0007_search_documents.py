@@ -89,6 +89,15 @@ def build_documents(apps, schema_editor):
     rebuild(models=models, retire_pages=False)
 
 
+class PostgresTrigramExtension(TrigramExtension):
+    """pg_trgm on PostgreSQL only, both ways: Django's CreateExtension skips
+    other databases going forwards but queries pg_extension going backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("verdicts", "0006_take_history_from_seed_dates"),
@@ -96,7 +105,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # A no-op on SQLite (Django's CreateExtension checks the vendor).
-        TrigramExtension(),
+        PostgresTrigramExtension(),
         migrations.CreateModel(
             name="SearchDocument",
             fields=[
