@@ -12,7 +12,9 @@ from verdicts.models import Call, CommunityVote
 
 
 def listed(response) -> list[str]:
-    return re.findall(r'class="tool-row__name" href="[^"]+">([^<]+)</a>', response.content.decode())
+    return re.findall(
+        r'class="tool-row__name" href="[^"]+"><bdi>([^<]+)</bdi></a>', response.content.decode()
+    )
 
 
 @pytest.fixture
