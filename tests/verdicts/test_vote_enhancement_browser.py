@@ -44,19 +44,20 @@ def _decision_community(page):
 def test_a_vote_by_script_updates_every_figure_for_the_tool(page, site):
     page.goto(site + COMPARE)
     card = page.locator("#tool-smolvm")
-    expect(card.locator("[data-community-percent]")).to_have_text("67%")
-    assert _decision_community(page) == ["No community votes yet", "67% ship · 3 votes"]
+    expect(card.locator("[data-community-percent]")).to_have_text("2 ship, 1 skip")
+    assert _decision_community(page) == ["No community votes yet", "2 ship, 1 skip"]
 
     card.get_by_role("button", name="Skip", exact=True).click()
     expect(card.get_by_text("You said Skip")).to_be_visible()
     assert page.url == site + COMPARE  # no navigation: the script voted
-    expect(card.locator("[data-community-percent]")).to_have_text("50%")
-    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 50% ship · 4 votes")
-    expect(card.locator("[data-tally-bar]")).to_have_attribute("value", "50")
+    expect(card.locator("[data-community-percent]")).to_have_text("2 ship, 2 skip")
+    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 2 ship, 2 skip")
+    # Four votes are below COMMUNITY_MIN_VOTES: no % from the server, so no bar.
+    expect(card.locator("[data-tally-bar]")).to_be_hidden()
     expect(page.locator(".decision-table [data-community-summary='smolvm']")).to_have_text(
-        "50% ship · 4 votes"
+        "2 ship, 2 skip"
     )
-    assert _decision_community(page) == ["No community votes yet", "50% ship · 4 votes"]
+    assert _decision_community(page) == ["No community votes yet", "2 ship, 2 skip"]
     assert _tally() == (2, 2)
     # The other tool on the page is untouched.
     expect(
@@ -66,10 +67,10 @@ def test_a_vote_by_script_updates_every_figure_for_the_tool(page, site):
     # The tool page's card and "At a glance" follow a vote there the same way.
     page.goto(site + TOOL)
     glance = page.locator(".facts [data-community-summary='smolvm']")
-    expect(glance).to_have_text("50% ship · 4 votes")
+    expect(glance).to_have_text("2 ship, 2 skip")
     page.locator("#tool-smolvm").get_by_role("button", name="Ship", exact=True).click()
-    expect(glance).to_have_text("75% ship · 4 votes")
-    expect(page.locator("#tool-smolvm [data-community-percent]")).to_have_text("75%")
+    expect(glance).to_have_text("3 ship, 1 skip")
+    expect(page.locator("#tool-smolvm [data-community-percent]")).to_have_text("3 ship, 1 skip")
     assert _tally() == (3, 1)
 
 
@@ -88,7 +89,7 @@ def test_change_offers_the_other_call_then_withdrawing_with_script(page, site):
     expect(card.locator("#voted-skip-smolvm")).to_be_focused()
     # The pressed button's name gains CSS's "✓ ": find it by its class.
     expect(card.locator(".vote__button--skip")).to_have_attribute("aria-pressed", "true")
-    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 50% ship · 4 votes")
+    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 2 ship, 2 skip")
     assert _tally() == (2, 2)
     assert CommunityVote.objects.exclude(visitor_key__startswith="another").get().call == "skip"
 
@@ -98,9 +99,9 @@ def test_change_offers_the_other_call_then_withdrawing_with_script(page, site):
     expect(withdrawn).to_be_visible()
     expect(withdrawn).to_be_focused()
     expect(card.get_by_text("You said Skip")).to_be_hidden()
-    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 67% ship · 3 votes")
-    expect(card.locator("[data-community-percent]")).to_have_text("67%")
-    assert _decision_community(page) == ["No community votes yet", "67% ship · 3 votes"]
+    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 2 ship, 1 skip")
+    expect(card.locator("[data-community-percent]")).to_have_text("2 ship, 1 skip")
+    assert _decision_community(page) == ["No community votes yet", "2 ship, 1 skip"]
     for button in card.locator(".vote__button").all():
         expect(button).to_have_attribute("aria-pressed", "false")
     assert _tally() == (2, 1)
@@ -112,7 +113,7 @@ def test_change_offers_the_other_call_then_withdrawing_with_script(page, site):
     expect(card.get_by_text("You said")).to_have_count(2)
     for line in card.get_by_text("You said").all():
         expect(line).to_be_hidden()
-    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 67% ship · 3 votes")
+    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 2 ship, 1 skip")
 
 
 def test_withdrawing_without_javascript_answers_303_and_counts_once(browser, site):
@@ -133,7 +134,7 @@ def test_withdrawing_without_javascript_answers_303_and_counts_once(browser, sit
     card = page.locator("#tool-smolvm")
     expect(card.get_by_text("Your vote is withdrawn.")).to_be_visible()
     expect(card.get_by_text("You said Skip")).to_be_hidden()
-    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 67% ship · 3 votes")
+    expect(card.locator("[data-tally-summary]")).to_have_text("Community: 2 ship, 1 skip")
     assert _tally() == (2, 1)
     assert CommunityVote.objects.filter(tool__slug="smolvm").count() == 3
 
