@@ -33,6 +33,21 @@ def bdi(name) -> Markup:
     return Markup("<bdi>%s</bdi>") % escape(name)
 
 
+def bdi_names(text: str, names) -> Markup:
+    """`text` escaped, with every whole-word occurrence of an editor-written name
+    from `names` wrapped in <bdi>: for sentences the verdict modules compose from
+    names ("The panel favours Claude on 4 of 4 reviewers"). Longest names first,
+    so "Claude Code" is isolated whole rather than as "Claude"."""
+    escaped = str(escape(text))
+    found = sorted({str(escape(name)) for name in names if name}, key=len, reverse=True)
+    if not found:
+        return Markup(escaped)  # noqa: S704 - escaped above
+    alternatives = "|".join(re.escape(name) for name in found)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # Safe: the text and the names were escaped before the tags went in.
+    return Markup(pattern.sub(lambda match: f"<bdi>{match.group(0)}</bdi>", escaped))  # noqa: S704
+
+
 def _plain_text(rendered_html: str) -> str:
     return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", rendered_html))).strip()
 
@@ -66,5 +81,5 @@ def environment(**options):
             "site_name": settings.SITE_NAME,
         }
     )
-    env.filters.update({"bdi": bdi, "long_take_teaser": long_take_teaser})
+    env.filters.update({"bdi": bdi, "bdi_names": bdi_names, "long_take_teaser": long_take_teaser})
     return env

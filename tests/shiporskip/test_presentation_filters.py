@@ -88,3 +88,17 @@ def test_editors_names_are_isolated_on_every_page_they_appear(client):
         bare = re.sub(r"<option[^>]*>[^<]*</option>", "", bare)
         assert "أداة" not in bare and "فئة" not in bare and "مراجع" not in bare, path
         assert "<b>" not in main, path
+
+
+def test_bdi_names_isolates_whole_names_in_a_composed_sentence():
+    from shiporskip.jinja2 import bdi_names
+
+    line = bdi_names(
+        "The panel favours Claude Code over Claude <b>: Skeptic dissents",
+        ["Claude", "Claude Code", "Skeptic", "PM"],
+    )
+    assert str(line) == (
+        "The panel favours <bdi>Claude Code</bdi> over <bdi>Claude</bdi> &lt;b&gt;: "
+        "<bdi>Skeptic</bdi> dissents"
+    )
+    assert str(bdi_names("Skeptics <i>", [])) == "Skeptics &lt;i&gt;"
