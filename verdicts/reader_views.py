@@ -12,6 +12,7 @@ from shiporskip.lib.cross_origin import cross_origin_protected
 from shiporskip.lib.http import wants_json
 from shiporskip.lib.methods import allow_methods
 from verdicts.models import Call, CommunityVote, Tool
+from verdicts.verdict import panel_reader_gap_label
 from verdicts.visitors import new_visitor_key, remember_visitor, visitor_key
 
 MAX_BOOKMARKS = 100
@@ -27,7 +28,12 @@ def _vote_refused(request, status: int, message: str, tool: Tool | None = None):
 
 def _voted_tool(request, slug):
     """The published tool a vote form names: (tool, None), or (None, the 404)."""
-    tool = Tool.objects.published().filter(slug=slug).only("pk", "slug", "name").first()
+    tool = (
+        Tool.objects.published()
+        .filter(slug=slug)
+        .only("pk", "slug", "name", "panel_ship", "panel_skip")  # the stored panel
+        .first()
+    )
     if tool is None:
         return None, _vote_refused(request, 404, "There is no published tool at this address.")
     return tool, None
@@ -76,14 +82,23 @@ def vote(request, slug):
     key = known_key or new_visitor_key()
     tally = CommunityVote.objects.cast(tool, key, call)
     if wants_json(request):
-        response = JsonResponse(
-            {"tool": tool.slug, "your_vote": call, "community": tally.as_dict()}
-        )
+        response = JsonResponse(_vote_answer(tool, call, tally))
     else:
         response = _back_to_page(request, tool, f"voted-{call}-{tool.slug}")
     if key != known_key:
         remember_visitor(response, key)
     return response
+
+
+def _vote_answer(tool, call, tally) -> dict:
+    """The JSON a script gets after a vote or a withdrawal: every figure the page
+    shows for the tool that readers' votes move, worded by verdicts/verdict.py."""
+    return {
+        "tool": tool.slug,
+        "your_vote": call,
+        "community": tally.as_dict(),
+        "readers_vs_panel": panel_reader_gap_label(tool.panel, tally),
+    }
 
 
 @allow_methods("POST", hint="Withdraw your vote with the button under a tool's vote.")
@@ -110,7 +125,7 @@ def withdraw_vote(request, slug):
             .community
         )
     if wants_json(request):
-        return JsonResponse({"tool": tool.slug, "your_vote": None, "community": tally.as_dict()})
+        return JsonResponse(_vote_answer(tool, None, tally))
     return _back_to_page(request, tool, f"withdrawn-{tool.slug}")
 
 

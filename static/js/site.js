@@ -189,13 +189,14 @@
   // Every figure the page shows for the tool, from the vote's JSON answer
   // (CommunityTally.as_dict): the script places the server's strings, it
   // computes none of them.
-  function placeFigures(slug, community) {
+  function placeFigures(slug, community, readersVsPanel) {
     var named = function (attribute) {
       return document.querySelectorAll("[" + attribute + "='" + slug + "']");
     };
     // The server words it: a % only from enough votes, else the counts.
     named("data-community-percent").forEach(function (node) { node.textContent = community.percent_label; });
     named("data-community-summary").forEach(function (node) { node.textContent = community.summary; });
+    named("data-readers-vs-panel").forEach(function (node) { node.textContent = readersVsPanel; });
     named("data-tally-bar").forEach(function (bar) {
       bar.value = community.ship_percent || 0;
       // No bar below the minimum of votes: the server sends no % then.
@@ -209,7 +210,7 @@
     if (call) rememberVote(slug, call); else forgetVote(slug);
     var forms = document.querySelectorAll("[data-vote-form][data-vote-slug='" + slug + "']");
     forms.forEach(function (form) { showMine(form, call); });
-    placeFigures(slug, result.community);
+    placeFigures(slug, result.community, result.readers_vs_panel);
     // "Skip instead" and "Withdraw my vote" hide with the line they sit in:
     // keep the keyboard where the reader is, on what the page now says.
     var slot = submitter.closest("[data-vote-mine-slot]");

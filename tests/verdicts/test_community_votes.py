@@ -101,6 +101,7 @@ def test_scripts_get_json_with_the_new_tally(client, seeded):
             "min_votes": 10,
             "summary": "0 ship, 1 skip",
         },
+        "readers_vs_panel": "Too few reader votes to compare (fewer than 10)",
     }
 
 

@@ -148,3 +148,21 @@ def test_withdrawing_without_javascript_answers_303_and_counts_once(browser, sit
     assert _tally() == (2, 1)
     assert CommunityVote.objects.filter(tool__slug="smolvm").count() == 3
     context.close()
+
+
+def test_the_tenth_vote_by_script_shows_the_gap_between_readers_and_the_panel(page, site):
+    """Six more readers (nine in all) leave smolvm one vote short of a gap; the
+    reader's vote by script brings the "Readers vs panel" figures, worded by the
+    server, to the decision table and the tool page without a reload."""
+    tool = Tool.objects.get(slug="smolvm")
+    for n in range(6):
+        CommunityVote.objects.cast(tool, f"one-more-reader-{n}", Call.SKIP)
+    page.goto(site + COMPARE)
+    gap = page.locator(".decision-table [data-readers-vs-panel='smolvm']")
+    expect(gap).to_have_text("Too few reader votes to compare (fewer than 10)")
+
+    page.locator("#tool-smolvm").get_by_role("button", name="Skip", exact=True).click()
+    expect(gap).to_contain_text("than the panel")
+    shown = gap.inner_text()
+    page.goto(site + TOOL)  # the server's own rendering of the same figure
+    expect(page.locator("[data-readers-vs-panel='smolvm']")).to_have_text(shown)

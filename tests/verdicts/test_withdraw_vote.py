@@ -113,6 +113,7 @@ def test_scripts_get_json_with_every_figure_of_the_new_tally(client, seeded):
             "min_votes": 10,
             "summary": "1 ship, 2 skip",
         },
+        "readers_vs_panel": "Too few reader votes to compare (fewer than 10)",
     }
 
 
