@@ -16,7 +16,7 @@ SITE = "http://127.0.0.1:8000"
 def page_facts(html: str) -> dict:
     """The "At a glance" list of the tool page, label -> visible text."""
     facts = region(html, "facts-heading", "takes-heading")
-    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", facts, re.S)
+    pairs = re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", facts, re.S)
     return {text_of(label): text_of(value) for label, value in pairs}
 
 
