@@ -36,14 +36,16 @@ def bdi(name) -> Markup:
 def bdi_names(text: str, names) -> Markup:
     """`text` escaped, with every whole-word occurrence of an editor-written name
     from `names` wrapped in <bdi>: for sentences the verdict modules compose from
-    names ("The panel favours Claude on 4 of 4 reviewers"). Longest names first,
+    names ("The panel favours Claude on 4 of 4 reviewers") or a search snippet
+    (Markup: its <mark> tags are kept, never matched). Longest names first,
     so "Claude Code" is isolated whole rather than as "Claude"."""
     escaped = str(escape(text))
     found = sorted({str(escape(name)) for name in names if name}, key=len, reverse=True)
     if not found:
         return Markup(escaped)  # noqa: S704 - escaped above
     alternatives = "|".join(re.escape(name) for name in found)
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # Whole words, and never inside a tag of Markup passed in (a search snippet's <mark>).
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?![^<]*>)")
     # Safe: the text and the names were escaped before the tags went in.
     return Markup(pattern.sub(lambda match: f"<bdi>{match.group(0)}</bdi>", escaped))  # noqa: S704
 

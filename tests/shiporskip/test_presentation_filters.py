@@ -4,6 +4,7 @@ everywhere they appear, and long takes folded behind "Read the full take"."""
 import re
 
 import pytest
+from markupsafe import Markup
 
 from shiporskip.jinja2 import LONG_TAKE_CHARACTERS, TEASER_CHARACTERS, bdi, long_take_teaser
 from tests.factories import (
@@ -102,3 +103,8 @@ def test_bdi_names_isolates_whole_names_in_a_composed_sentence():
         "<bdi>Skeptic</bdi> dissents"
     )
     assert str(bdi_names("Skeptics <i>", [])) == "Skeptics &lt;i&gt;"
+    # A snippet is Markup: its tags stay whole even for a tool called "mark".
+    snippet = Markup("the <mark>mark</mark> tool by mark")
+    assert str(bdi_names(snippet, ["mark"])) == (
+        "the <mark><bdi>mark</bdi></mark> tool by <bdi>mark</bdi>"
+    )
