@@ -19,6 +19,10 @@ class SubscriberQuerySet(models.QuerySet):
         complaint for them (see suppress())."""
         return self.filter(suppressed_at__isnull=True)
 
+    def receiving_digest(self):
+        """Subscribers the weekly issue goes to: confirmed, not paused, deliverable."""
+        return self.confirmed().mailable().filter(paused_at__isnull=True)
+
     def for_email(self, email: str):
         return self.filter(email__iexact=email.strip())
 
@@ -64,6 +68,12 @@ class Subscriber(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
+    class DigestScope(models.TextChoices):
+        """What the weekly issue holds for this reader (set on the manage page)."""
+
+        EVERYTHING = "everything", "Everything: what I follow first, then the rest"
+        FOLLOWED = "followed", "Only what I follow"
+
     email = models.EmailField(max_length=254, validators=[validate_public_domain])
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -91,6 +101,19 @@ class Subscriber(models.Model):
         default=0,
         help_text="Temporary failures reported by the email service; the address stays "
         "deliverable and the service retries.",
+    )
+
+    digest_scope = models.CharField(
+        max_length=10,
+        choices=DigestScope.choices,
+        default=DigestScope.EVERYTHING,
+        help_text="Everything, or only the tools and categories the reader follows.",
+    )
+    paused_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while the reader has paused the weekly issue: still subscribed, "
+        "nothing is sent until they resume.",
     )
 
     objects = SubscriberQuerySet.as_manager()
@@ -152,6 +175,75 @@ class Subscriber(models.Model):
     @property
     def is_suppressed(self) -> bool:
         return self.suppressed_at is not None
+
+    def manage_url(self, issued_at) -> str:
+        """Path of the signed "manage your subscription" page, for a link dated
+        `issued_at` (an aware datetime: the issue's or the email's date, so the same
+        message always carries the same link). Expires NEWSLETTER_MANAGE_MAX_AGE
+        seconds after that date."""
+        return reverse("newsletter:manage", args=[tokens.manage_token(self, issued_at)])
+
+
+class FollowQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Follows in force: a follow asked for from a tool page counts once its
+        confirmation link has been opened."""
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Follow(models.Model):
+    """A subscriber follows one tool or one category: what changed on it leads their
+    issue, and "Email me when this verdict changes" on a tool page adds one.
+
+    Exactly one of tool and category is set. A follow added on the signed manage
+    page is confirmed at once (the link proves the address); one asked for from a
+    tool page waits for the confirmation mail (confirmed_at NULL until then), as
+    sign-up does.
+    """
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="follows")
+    tool = models.ForeignKey(
+        "verdicts.Tool", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    category = models.ForeignKey(
+        "verdicts.Category",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the follow took effect; empty while unconfirmed."
+    )
+
+    objects = FollowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(tool__isnull=False, category__isnull=True)
+                    | models.Q(tool__isnull=True, category__isnull=False)
+                ),
+                name="follow_tool_or_category",
+            ),
+            # Also the indexes for a subscriber's follows.
+            models.UniqueConstraint(
+                fields=["subscriber", "tool"],
+                condition=models.Q(tool__isnull=False),
+                name="one_follow_per_tool",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "category"],
+                condition=models.Q(category__isnull=False),
+                name="one_follow_per_category",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber_id} follows {self.tool or self.category}"
 
 
 class IssueQuerySet(models.QuerySet):

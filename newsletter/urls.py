@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("newsletter/subscribe/", views.subscribe, name="subscribe"),
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("newsletter/manage/<str:token>/", views.manage, name="manage"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("newsletter/esp/<slug:esp>/tracking/", feedback.tracking_webhook, name="esp_tracking"),
 ]

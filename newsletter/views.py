@@ -56,6 +56,18 @@ def confirm(request, token):
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
 
 
+@allow_methods("GET", "HEAD")
+def manage(request, token):
+    """The signed "manage your subscription" page a reader reaches from any email."""
+    try:
+        subscriber = tokens.subscriber_for_manage_token(token)
+    except tokens.InvalidToken as error:
+        return _token_error(request, error)
+    follows = subscriber.follows.confirmed().select_related("tool", "category")
+    context = {"subscriber": subscriber, "follows": follows}
+    return render(request, "newsletter/manage.html", context)
+
+
 # RFC 8058 one-click POSTs come from mail providers, with neither Origin nor cookies.
 @allow_methods("GET", "HEAD", "POST")  # outermost: it sees the view is csrf_exempt
 @cross_origin_protected
