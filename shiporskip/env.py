@@ -143,42 +143,52 @@ _DATABASE_COUNTERS = {
 }
 
 
+def _redis_cache(name: str, value: str, key_prefix: str) -> dict:
+    # Django's RedisCache takes a comma-separated list: the first server takes
+    # writes, the others are read replicas.
+    locations = [location.strip() for location in value.split(",")]
+    for location in locations:
+        _check_url(name, location, _REDIS_SCHEMES)
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": locations if len(locations) > 1 else locations[0],
+        # A Redis that stops answering must not hold requests for long.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "KEY_PREFIX": key_prefix,
+    }
+
+
 def caches_from_env() -> dict:
     """CACHES: "default" for pages, "ratelimit" for rate-limit counters.
 
-    Redis when CACHE_URL (or REDIS_URL) names one, so that every app server shares
-    both (the counters under their own key prefix); otherwise pages in files under
-    PAGE_CACHE_DIR, shared by every worker process on this machine (never one
-    process's memory, which another worker's save could not retire), and counters
-    in the database. Raises ImproperlyConfiguredEnv for a URL that is not a Redis
-    server's.
+    Pages: Redis when CACHE_URL (or REDIS_URL) names one, so that every app
+    server shares them; otherwise files under PAGE_CACHE_DIR, shared by every
+    worker process on this machine (never one process's memory, which another
+    worker's save could not retire).
+
+    Counters: Redis only when RATELIMIT_CACHE_URL names one (its own server, run
+    with `maxmemory-policy noeviction`); otherwise the database table, shared by
+    every worker and app server. Never the pages' Redis: its LRU eviction does
+    not know pages from counters, so a flood of distinct URLs would reset limits.
+
+    Raises ImproperlyConfiguredEnv for a URL that is not a Redis server's.
     """
-    for name in ("CACHE_URL", "REDIS_URL"):
-        value = env_str(name)
-        if value is None:
-            continue
-        # Django's RedisCache takes a comma-separated list: the first server takes
-        # writes, the others are read replicas.
-        locations = [location.strip() for location in value.split(",")]
-        for location in locations:
-            _check_url(name, location, _REDIS_SCHEMES)
-        redis = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": locations if len(locations) > 1 else locations[0],
-            # A Redis that stops answering must not hold requests for long.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-        return {
-            "default": {**redis, "KEY_PREFIX": "shiporskip"},
-            "ratelimit": {**redis, "KEY_PREFIX": "shiporskip-ratelimit"},
-        }
-    return {
+    caches = {
         "default": {
             "BACKEND": "pagecache.file_cache.PageFileCache",
             "LOCATION": env_str("PAGE_CACHE_DIR", str(_PROJECT_DIR / ".cache" / "pages")),
         },
         "ratelimit": _DATABASE_COUNTERS,
     }
+    for name in ("CACHE_URL", "REDIS_URL"):
+        value = env_str(name)
+        if value is not None:
+            caches["default"] = _redis_cache(name, value, "shiporskip")
+            break
+    value = env_str("RATELIMIT_CACHE_URL")
+    if value is not None:
+        caches["ratelimit"] = _redis_cache("RATELIMIT_CACHE_URL", value, "shiporskip-ratelimit")
+    return caches
 
 
 @contextmanager

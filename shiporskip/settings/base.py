@@ -360,9 +360,10 @@ X_FRAME_OPTIONS = "DENY"
 # Deliberately no Cross-Origin-Resource-Policy: badges (/badges/<slug>.svg) must load
 # as <img> on other sites.
 
-# Redis (CACHE_URL or REDIS_URL) shared by every app server; otherwise pages in files
-# under PAGE_CACHE_DIR shared by this machine's worker processes, and rate-limit
-# counters in the database (see caches_from_env).
+# Pages: Redis (CACHE_URL or REDIS_URL) shared by every app server, otherwise files
+# under PAGE_CACHE_DIR shared by this machine's worker processes. Rate-limit
+# counters: their own Redis (RATELIMIT_CACHE_URL), otherwise the database; never
+# the pages' store (see caches_from_env).
 CACHES = caches_from_env()
 
 # django-ratelimit: its counters in their own alias, never evicted by pages.

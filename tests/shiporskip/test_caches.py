@@ -22,6 +22,27 @@ REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 def no_cache_url(monkeypatch):
     monkeypatch.delenv("CACHE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("RATELIMIT_CACHE_URL", raising=False)
+
+
+def test_rate_limits_never_share_the_pages_redis(no_cache_url, monkeypatch):
+    # Redis evicts by LRU across all keys: a flood of page URLs would reset counters.
+    monkeypatch.setenv("CACHE_URL", "redis://cache.internal:6379/1")
+    caches = caches_from_env()
+    assert caches["default"]["BACKEND"] == REDIS_CACHE
+    assert caches["ratelimit"]["BACKEND"] == "shiporskip.counter_cache.CountingDatabaseCache"
+    monkeypatch.setenv("RATELIMIT_CACHE_URL", "redis://counters.internal:6379/0")
+    caches = caches_from_env()
+    assert caches["ratelimit"]["BACKEND"] == REDIS_CACHE
+    assert caches["ratelimit"]["LOCATION"] == "redis://counters.internal:6379/0"
+    assert caches["ratelimit"]["KEY_PREFIX"] == "shiporskip-ratelimit"
+    assert caches["default"]["LOCATION"] == "redis://cache.internal:6379/1"
+
+
+def test_a_bad_rate_limit_url_is_refused_by_name(no_cache_url, monkeypatch):
+    monkeypatch.setenv("RATELIMIT_CACHE_URL", "memcached://counters:11211")
+    with pytest.raises(ImproperlyConfiguredEnv, match="RATELIMIT_CACHE_URL"):
+        caches_from_env()
 
 
 def test_it_shares_a_file_cache_between_workers_without_a_url(no_cache_url, monkeypatch):
@@ -118,6 +139,20 @@ def in_app_server(code, **variables):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def test_two_app_servers_count_into_one_limit_in_the_counters_redis(redis_url):
+    count = (
+        "from django.core.cache import caches; c = caches['ratelimit']; "
+        "c.add('votes', 0, 60); print(c.incr('votes'))"
+    )
+    assert in_app_server(count, RATELIMIT_CACHE_URL=redis_url) == "1"
+    assert in_app_server(count, RATELIMIT_CACHE_URL=redis_url) == "2"
+    client = redis.Redis.from_url(redis_url)
+    try:
+        assert [key.decode() for key in client.keys("*votes*")] == ["shiporskip-ratelimit:1:votes"]
+    finally:
+        client.close()
 
 
 def test_two_app_servers_share_one_redis_cache(redis_url):
