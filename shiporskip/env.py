@@ -177,6 +177,9 @@ def caches_from_env() -> dict:
         "default": {
             "BACKEND": "pagecache.file_cache.PageFileCache",
             "LOCATION": env_str("PAGE_CACHE_DIR", str(_PROJECT_DIR / ".cache" / "pages")),
+            # Django's default of 300 files would hold a fraction of the site's pages;
+            # past the limit a third of the files are culled (query floods included).
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 20_000, minimum=100)},
         },
         "ratelimit": _DATABASE_COUNTERS,
     }

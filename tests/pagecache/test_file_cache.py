@@ -42,3 +42,13 @@ def test_delete_and_clear_remove_entries(files):
     assert files.get("a") is None and files.get("b") == 2
     files.clear()
     assert files.get("b") is None
+
+
+def test_a_flood_of_distinct_pages_stays_within_max_entries(tmp_path):
+    # As ?q=<anything> would: every new URL is a new entry.
+    cache = PageFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 100}})
+    for n in range(500):
+        cache.set(f"page2:/search/?q={n}", (b"x" * 100, []), 60)
+    stored = list(tmp_path.glob("*.page"))
+    assert 0 < len(stored) <= 100
+    assert cache.get("page2:/search/?q=499") is not None  # the newest survives

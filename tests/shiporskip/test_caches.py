@@ -52,6 +52,10 @@ def test_it_shares_a_file_cache_between_workers_without_a_url(no_cache_url, monk
     assert cache["LOCATION"] == str(Path(settings.BASE_DIR) / ".cache" / "pages")
     monkeypatch.setenv("PAGE_CACHE_DIR", "/var/cache/shiporskip")
     assert caches_from_env()["default"]["LOCATION"] == "/var/cache/shiporskip"
+    # Bounded, so that a flood of distinct URLs cannot fill the disk.
+    assert cache["OPTIONS"]["MAX_ENTRIES"] == 20_000
+    monkeypatch.setenv("PAGE_CACHE_MAX_ENTRIES", "500")
+    assert caches_from_env()["default"]["OPTIONS"]["MAX_ENTRIES"] == 500
 
 
 @pytest.mark.parametrize("name", ["CACHE_URL", "REDIS_URL"])
