@@ -197,14 +197,15 @@ class FollowQuerySet(models.QuerySet):
 
     def confirmation_due(self, before):
         """Unconfirmed follows whose confirmation email the tool page could not send,
-        due since `before` (an aware datetime) or earlier, to deliverable addresses,
-        oldest first, with their subscriber and tool."""
+        due since `before` (an aware datetime) or earlier, to deliverable addresses
+        that have not left since, oldest first, with their subscriber and tool."""
         return (
             self.filter(
                 confirmed_at__isnull=True,
                 confirmation_due_at__lte=before,
                 subscriber__suppressed_at__isnull=True,
             )
+            .exclude(subscriber__status=Subscriber.Status.UNSUBSCRIBED)
             .select_related("subscriber", "tool")
             .order_by("confirmation_due_at", "pk")
         )
