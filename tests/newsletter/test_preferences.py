@@ -116,7 +116,10 @@ def test_it_chooses_the_scope_and_pauses_and_resumes(client):
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"action": "follow-tool", "tool": "no such tool"}, "We know no tool called “no such tool”"),
+        (
+            {"action": "follow-tool", "tool": "no such tool"},
+            "We know no tool called “no such tool”",
+        ),
         ({"action": "follow-tool", "tool": ""}, "Type the name of the tool"),
         ({"action": "unfollow-tool", "tool": "gone"}, "That tool does not exist any more"),
         ({"action": "scope", "digest_scope": "weekly"}, "Choose everything, or only what"),
@@ -215,9 +218,7 @@ def test_an_inactive_subscriber_sees_their_state_and_cannot_change_it_here(clien
     assert not Follow.objects.exists()
 
 
-def test_the_page_makes_the_same_queries_with_one_follow_or_many(
-    client, django_assert_num_queries
-):
+def test_the_page_makes_the_same_queries_with_one_follow_or_many(client, django_assert_num_queries):
     one, many = confirmed("one@example.com"), confirmed("many@example.com")
     categories = [make_category() for _ in range(5)]
     tools = [make_tool(category=categories[0]) for _ in range(20)]
