@@ -81,7 +81,8 @@ def ask_to_follow(email: str, tool) -> None:
     rate = ratelimit.Rate.parse(settings.CONFIRMATION_EMAIL_RATE_LIMIT)
     within_limit = ratelimit.hit("confirmation-email", email.lower(), rate)
     subscriber = pending_subscriber(email, confirmation_due=False)
-    follow = _pending_follow(subscriber, tool, confirmation_due=within_limit)
+    owed = within_limit and not subscriber.is_suppressed
+    follow = _pending_follow(subscriber, tool, confirmation_due=owed)
     if follow is None:
         log.info("follow by subscriber %s not stored: at the cap", subscriber.pk)
         return
