@@ -71,7 +71,7 @@ def test_the_follow_list_runs_a_constant_number_of_queries(
     admin_client, django_assert_num_queries, follows
 ):
     category = make_category()
-    for n in range(follows):
+    for _ in range(follows):
         Follow.objects.create(
             subscriber=make_subscriber(),
             tool=make_tool(category=category),
