@@ -97,7 +97,6 @@ def manage(request, token):
         try:
             action = preferences.change(subscriber, request.POST)
         except preferences.PreferenceError as error:
-            subscriber.refresh_from_db()
             return _manage_page(request, subscriber, status=400, error=str(error))
         response = HttpResponseRedirect(f"{request.path}?saved={action}")
         response.status_code = 303  # See Other: the browser GETs the page back
@@ -140,12 +139,12 @@ def follow(request, slug):
         return render(request, "newsletter/follow.html", {"tool": tool, "form": form}, status=400)
     if form.is_bot:
         # Same answer as a real request, so the bot learns nothing; nothing stored.
-        return render(request, "newsletter/check_inbox.html")
+        return render(request, "newsletter/follow_check_inbox.html", {"tool": tool})
     rate = ratelimit.Rate.parse(settings.SUBSCRIBE_RATE_LIMIT)
     if not ratelimit.hit_address("subscribe", request, rate):
         return _too_many(request)
     follows.ask_to_follow(form.cleaned_data["email"], tool)
-    return render(request, "newsletter/check_inbox.html")
+    return render(request, "newsletter/follow_check_inbox.html", {"tool": tool})
 
 
 @allow_methods("GET", "HEAD", "POST")  # outermost: it sees the view is csrf_exempt
