@@ -1,6 +1,7 @@
 """The newsletter in the admin: issues with their delivery counts, each delivery,
-and the subscribers. All read-only: issues are composed and sent by
-`manage.py send_weekly_digest`, subscribers manage themselves by email."""
+the subscribers and what they follow. All read-only: issues are composed and
+sent by `manage.py send_weekly_digest`, subscribers manage themselves (and their
+follows) by email."""
 
 import csv
 import smtplib
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from newsletter.delivery import build_message, prepare
-from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.models import Delivery, Follow, Issue, Subscriber
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -177,6 +178,28 @@ def export_subscribers_csv(modeladmin, request, queryset):
     return response
 
 
+class FollowInline(admin.TabularInline):
+    """A subscriber's follows on their page: read-only, one query however many."""
+
+    model = Follow
+    fields = ["tool", "category", "created_at", "confirmed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("tool", "category")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(ReadOnlyAdmin):
     list_display = [
@@ -188,12 +211,41 @@ class SubscriberAdmin(ReadOnlyAdmin):
         "suppressed_at",
         "suppression_reason",
         "soft_bounces",
+        "digest_scope",
+        "paused_at",
     ]
     # Suppressed: the email service reported a hard bounce or a complaint
     # (newsletter/feedback.py); "Suppressed at: Not empty" lists them all.
-    list_filter = ["status", ("suppressed_at", admin.EmptyFieldListFilter), "suppression_reason"]
+    # "Paused at: Not empty" lists the readers who paused the weekly issue.
+    list_filter = [
+        "status",
+        ("suppressed_at", admin.EmptyFieldListFilter),
+        "suppression_reason",
+        "digest_scope",
+        ("paused_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email"]
     date_hierarchy = "created_at"
     actions = [export_subscribers_csv]
     fields = list_display
     readonly_fields = list_display
+    inlines = [FollowInline]
+
+
+@admin.register(Follow)
+class FollowAdmin(ReadOnlyAdmin):
+    """Every follow, searchable by address, tool or category. No filter lists the
+    tools (10,000 links): search names them, and autocomplete would pick them."""
+
+    list_display = ["subscriber", "tool", "category", "created_at", "confirmed_at"]
+    list_select_related = ["subscriber", "tool", "category"]
+    # "Confirmed at: Empty" lists follows still waiting for their confirmation mail.
+    list_filter = [
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("tool", admin.EmptyFieldListFilter),
+        "category",
+    ]
+    search_fields = ["subscriber__email", "tool__name", "tool__slug", "category__name"]
+    autocomplete_fields = ["subscriber", "tool", "category"]
+    fields = ["subscriber", "tool", "category", "created_at", "confirmed_at", "confirmation_due_at"]
+    readonly_fields = fields

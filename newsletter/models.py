@@ -190,6 +190,26 @@ class FollowQuerySet(models.QuerySet):
         confirmation link has been opened."""
         return self.filter(confirmed_at__isnull=False)
 
+    def confirmation_sent(self) -> int:
+        """Record that the confirmation email of these follows went out: no longer
+        due. Returns the number of rows changed."""
+        return self.filter(confirmed_at__isnull=True).update(confirmation_due_at=None)
+
+    def confirmation_due(self, before):
+        """Unconfirmed follows whose confirmation email the tool page could not send,
+        due since `before` (an aware datetime) or earlier, to deliverable addresses
+        that have not left since, oldest first, with their subscriber and tool."""
+        return (
+            self.filter(
+                confirmed_at__isnull=True,
+                confirmation_due_at__lte=before,
+                subscriber__suppressed_at__isnull=True,
+            )
+            .exclude(subscriber__status=Subscriber.Status.UNSUBSCRIBED)
+            .select_related("subscriber", "tool")
+            .order_by("confirmation_due_at", "pk")
+        )
+
 
 class Follow(models.Model):
     """A subscriber follows one tool or one category: what changed on it leads their
@@ -216,6 +236,12 @@ class Follow(models.Model):
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the follow took effect; empty while unconfirmed."
     )
+    confirmation_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while the confirmation email of a follow asked for on a tool page "
+        "is owed: the page could not send it, send_pending_confirmations will.",
+    )
 
     objects = FollowQuerySet.as_manager()
 
@@ -239,6 +265,14 @@ class Follow(models.Model):
                 fields=["subscriber", "category"],
                 condition=models.Q(category__isnull=False),
                 name="one_follow_per_category",
+            ),
+        ]
+        indexes = [
+            # send_pending_confirmations: the few follows whose confirmation is owed.
+            models.Index(
+                fields=["confirmation_due_at"],
+                condition=models.Q(confirmation_due_at__isnull=False),
+                name="follow_confirmation_due",
             ),
         ]
 

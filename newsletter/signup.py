@@ -33,7 +33,7 @@ from shiporskip import ratelimit
 log = logging.getLogger(__name__)
 
 
-def _pending_subscriber(email: str, confirmation_due: bool) -> Subscriber:
+def pending_subscriber(email: str, confirmation_due: bool) -> Subscriber:
     """The row for the address, pending unless confirmed; confirmation_due marks a
     confirmation as owed (cleared once sent)."""
     due_at = timezone.now() if confirmation_due else None
@@ -62,7 +62,7 @@ def sign_up(email: str) -> None:
     """
     rate = ratelimit.Rate.parse(settings.CONFIRMATION_EMAIL_RATE_LIMIT)
     within_limit = ratelimit.hit("confirmation-email", email.lower(), rate)
-    subscriber = _pending_subscriber(email, confirmation_due=within_limit)
+    subscriber = pending_subscriber(email, confirmation_due=within_limit)
     if not within_limit:
         log.info("email to subscriber %s held back by the rate limit", subscriber.pk)
         return

@@ -17,6 +17,7 @@ from django.core import signing
 _CONFIRM_SALT = "newsletter.confirm"
 _UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 _MANAGE_SALT = "newsletter.manage"
+_FOLLOW_SALT = "newsletter.follow"
 
 
 class InvalidToken(Exception):
@@ -73,6 +74,49 @@ def subscriber_for_manage_token(token: str, now=None):
     if age > settings.NEWSLETTER_MANAGE_MAX_AGE or age < -60:
         raise ExpiredToken
     return _subscriber(Subscriber, pk, email)
+
+
+def follow_confirm_token(follow) -> str:
+    """The token of the link confirming `follow` (a Follow asked for on a tool page).
+
+    Like a confirmation token it expires (NEWSLETTER_CONFIRM_MAX_AGE) and carries
+    the subscriber's left_marker, so a link sent before they unsubscribed cannot
+    subscribe them again.
+    """
+    subscriber = follow.subscriber
+    return signing.dumps(
+        [follow.pk, subscriber.pk, subscriber.email.lower(), subscriber.left_marker],
+        salt=_FOLLOW_SALT,
+    )
+
+
+def follow_for_confirm_token(token: str):
+    """The Follow (with its subscriber and tool) a follow confirmation link names.
+
+    Raises ExpiredToken, StaleToken (the subscriber left after the link was sent and
+    is not confirmed now) or InvalidToken (forged, damaged, the follow removed since,
+    or its row now holds another address).
+    """
+    from newsletter.models import Follow, Subscriber
+
+    value = _load(token, _FOLLOW_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE)
+    try:
+        follow_pk, subscriber_pk, email, left_marker = value
+    except ValueError:
+        raise InvalidToken from None
+    follow = (
+        Follow.objects.select_related("subscriber", "tool")
+        .filter(pk=follow_pk, subscriber_id=subscriber_pk)
+        .first()
+    )
+    if follow is None or follow.subscriber.email.lower() != email:
+        raise InvalidToken
+    subscriber = follow.subscriber
+    if subscriber.status != Subscriber.Status.CONFIRMED and (
+        subscriber.status == Subscriber.Status.UNSUBSCRIBED or left_marker != subscriber.left_marker
+    ):
+        raise StaleToken
+    return follow
 
 
 def _load(token: str, salt: str, max_age=None) -> list:

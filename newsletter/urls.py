@@ -15,7 +15,10 @@ urlpatterns = [
     ),
     path("newsletter/subscribe/", views.subscribe, name="subscribe"),
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("newsletter/manage/", views.manage_link, name="manage_link"),
     path("newsletter/manage/<str:token>/", views.manage, name="manage"),
+    path("newsletter/follow/confirm/<str:token>/", views.follow_confirm, name="follow_confirm"),
+    path("newsletter/follow/<slug:slug>/", views.follow, name="follow"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("newsletter/esp/<slug:esp>/tracking/", feedback.tracking_webhook, name="esp_tracking"),
 ]

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from newsletter import tokens
 from tests.factories import make_subscriber
@@ -23,7 +24,11 @@ _SLUGS = {
     "llms": "tools",
 }
 # Routes with parameters of other kinds, by the route's first segment and the name.
-_VALUES = {("sitemaps", "section"): "tools", ("sitemaps", "page"): "1"}
+_VALUES = {
+    ("sitemaps", "section"): "tools",
+    ("sitemaps", "page"): "1",
+    ("newsletter", "slug"): "smolvm",  # "Email me when this verdict changes"
+}
 
 
 def _routes(patterns, prefix=""):
@@ -64,6 +69,8 @@ def _url(route: str) -> str:
             subscriber = make_subscriber(email="reader@example.com", status="pending")
             if route.startswith("newsletter/confirm"):
                 return tokens.confirm_token(subscriber)
+            if route.startswith("newsletter/manage"):
+                return tokens.manage_token(subscriber, timezone.now())
             return tokens.unsubscribe_token(subscriber)
         if name == "number":
             return str(_sent_issue().pk)

@@ -7,9 +7,10 @@ from django.test import Client
 from django.utils import timezone
 
 from newsletter import tokens
-from newsletter.models import Issue
+from newsletter.models import Follow, Issue
 from tests.factories import make_subscriber
 from tests.robustness.routes import all_routes, fill
+from verdicts.models import Tool
 
 GET = ("GET", "HEAD")
 FORM = ("GET", "HEAD", "POST")
@@ -34,7 +35,11 @@ ROUTE_TABLE = {
     "newsletter/": ([], GET),
     "newsletter/confirm/<str:token>/": (["<confirm>"], FORM),
     "newsletter/esp/<slug:esp>/tracking/": (["postmark"], POST),
+    "newsletter/follow/<slug:slug>/": (["smolvm"], FORM),
+    "newsletter/follow/confirm/<str:token>/": (["<follow>"], FORM),
     "newsletter/issues/<int:number>/": (["<sent issue>"], GET),
+    "newsletter/manage/": ([], FORM),
+    "newsletter/manage/<str:token>/": (["<manage>"], FORM),
     "newsletter/subscribe/": ([], FORM),
     "newsletter/unsubscribe/<str:token>/": (["<unsubscribe>"], FORM),
     "reviewers/": ([], GET),
@@ -79,7 +84,13 @@ def _path(route: str) -> str:
     real = {
         "<confirm>": tokens.confirm_token(subscriber),
         "<unsubscribe>": tokens.unsubscribe_token(subscriber),
+        "<manage>": tokens.manage_token(subscriber, timezone.now()),
     }
+    if "<follow>" in values:
+        tool = Tool.objects.get(slug="smolvm")
+        real["<follow>"] = tokens.follow_confirm_token(
+            Follow.objects.create(subscriber=subscriber, tool=tool)
+        )
     if "<sent issue>" in values:
         real["<sent issue>"] = str(_sent_issue().pk)
     return fill(route, [real.get(value, value) for value in values])
