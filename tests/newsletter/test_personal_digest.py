@@ -86,7 +86,7 @@ def test_it_leads_a_followers_message_with_the_verdict_change_and_leaves_others_
     follow(tool_follower, tool=week["tool"])
     category_follower = make_subscriber(email="category@example.com")
     follow(category_follower, category=week["category"])
-    everyone = make_subscriber(email="everything@example.com")
+    make_subscriber(email="everything@example.com")  # everything, follows nothing
     only_followed_idle = make_subscriber(email="idle@example.com")
     only_followed_idle.digest_scope = Subscriber.DigestScope.FOLLOWED
     only_followed_idle.save()
