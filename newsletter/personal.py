@@ -254,7 +254,9 @@ def compose_message(
     if lead.followed_only:
         html_body = without_shared_part(html_body, HTML_SHARED_START, HTML_SHARED_END)
         text_body = without_shared_part(text_body, SHARED_TEXT_START, SHARED_TEXT_END)
-        subject = f"{subject.split(':', 1)[0]}: what changed on what you follow"
+        # "<newsletter> — week N, YYYY: <headline>": the shared headline names news
+        # this reader does not get.
+        subject = f"{subject.partition(':')[0]}: what changed on what you follow"
     return subject, fill(html_body, html_values), fill(text_body, text_values)
 
 
