@@ -10,9 +10,9 @@ For each delivery it
    (Subscriber.suppressed_at, newsletter/feedback.py); the claim (4) checks again;
 2. builds the message from stored rows only (the issue, its stored changes, the
    delivery's snapshot: newsletter/personal.py) and serialises it to the exact
-   bytes to send; a message that
-   cannot be built (a line break in a stored subject or address, any other error
-   while building) marks the delivery failed with the reason and the run goes on;
+   bytes to send; a message that cannot be built (a line break in a stored
+   subject or address, any other error while building) marks the delivery
+   failed with the reason and the run goes on;
 3. sends MAIL FROM and RCPT TO; a refused recipient marks the delivery failed (a
    later run retries it, up to NEWSLETTER_MAX_ATTEMPTS) and the run goes on;
 4. claims the delivery: status "sending", committed, only if still pending or failed;
@@ -143,7 +143,8 @@ def prepare(message: EmailMultiAlternatives) -> Prepared:
     mime = message.message()
     if mime.is_multipart():
         # Python picks a random boundary; one derived from the bodies keeps a
-        # re-sent message's bytes the same (a hash never occurs in what it hashes).
+        # re-sent message's bytes the same (a digest of the bodies cannot
+        # practically occur in them).
         parts = "\0".join([message.body, *(content for content, _ in message.alternatives)])
         mime.set_boundary(f"=={hashlib.sha256(parts.encode()).hexdigest()[:40]}==")
     data = mime.as_bytes(linesep="\r\n")
