@@ -3,7 +3,7 @@ issue, newest first, by pages) and /newsletter/issues/<number>/ (one issue).
 
 An issue page is cut from the stored HTML body, between the markers
 templates/emails/weekly_digest.html puts around what every reader got: the
-header and the footer, with the reader's own unsubscribe link, stay out. Issues
+header and the footer, with the reader's own lead and links, stay out. Issues
 stored before the markers existed show their text body instead, up to its
 signature. Only sent issues (Issue.sent_at) are public; any other number is 404.
 """
@@ -14,9 +14,14 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from comparisons.models import TOOL_FIELDS, Comparison
-from newsletter.digest import READER_UNSUBSCRIBE_URL
 from newsletter.forms import SubscribeForm
 from newsletter.models import Issue
+from newsletter.personal import (
+    READER_LEAD,
+    READER_UNSUBSCRIBE_URL,
+    SHARED_TEXT_END,
+    SHARED_TEXT_START,
+)
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 from verdicts.models import Tool
@@ -42,9 +47,11 @@ def shared_html(issue: Issue) -> str | None:
 
 
 def shared_text(issue: Issue) -> str:
-    """The text body up to its signature: the reader's unsubscribe link left out."""
+    """The text body up to its signature: the reader's lead and links left out."""
     text, _, _ = issue.text_body.partition(SIGNATURE)
-    return text.replace(READER_UNSUBSCRIBE_URL, "").strip()
+    for placeholder in (READER_UNSUBSCRIBE_URL, READER_LEAD, SHARED_TEXT_START, SHARED_TEXT_END):
+        text = text.replace(placeholder, "")
+    return text.strip()
 
 
 @cached_page(uses_votes=False, query=["page"])

@@ -1,13 +1,18 @@
 """Delivering issues: one message per subscriber on one SMTP connection, each
 delivery recorded in its own committed transaction.
 
-For each delivery a run
-1. re-reads the subscriber: one who left since the issue was composed is not sent it,
-   nor is an address the email service reported as bouncing or complaining
-   (Subscriber.suppressed_at, newsletter/feedback.py);
-2. builds the message and serialises it to the exact bytes to send; a message that
-   cannot be built (a line break in a stored subject or address, any other error
-   while building) marks the delivery failed with the reason and the run goes on;
+A run reads the deliveries DELIVERY_BATCH at a time by ascending pk, each batch
+with its subscribers in one query (memory stays flat however many there are).
+For each delivery it
+1. checks the subscriber as the batch read them: one who left since the issue was
+   composed is not sent it, nor one who paused it (Subscriber.paused_at), nor an
+   address the email service reported as bouncing or complaining
+   (Subscriber.suppressed_at, newsletter/feedback.py); the claim (4) checks again;
+2. builds the message from stored rows only (the issue, its stored changes, the
+   delivery's snapshot: newsletter/personal.py) and serialises it to the exact
+   bytes to send; a message that cannot be built (a line break in a stored
+   subject or address, any other error while building) marks the delivery
+   failed with the reason and the run goes on;
 3. sends MAIL FROM and RCPT TO; a refused recipient marks the delivery failed (a
    later run retries it, up to NEWSLETTER_MAX_ATTEMPTS) and the run goes on;
 4. claims the delivery: status "sending", committed, only if still pending or failed;
@@ -27,6 +32,11 @@ deliveries pending again once an operator has checked the mail server's log.
 Any other failure of the server or the connection stops the run; what was not
 sent stays pending.
 
+A message is the same on every attempt except its Message-ID (each attempt's
+own, so the mail server's log tells the attempts apart: see --requeue-interrupted)
+and its Date (when it was sent). Its MIME boundary is derived from its bodies,
+so a re-run after a crash sends the very same bytes otherwise.
+
 Through an email service's API (ANYMAIL_ESP) steps 3 and 5 are one request: a
 clear refusal of the message (AnymailRecipientsRefused, a 4xx about the message)
 marks it failed; any other error, or no answer, leaves it "sending" and stops
@@ -34,7 +44,7 @@ the run, as a lost connection after DATA does.
 """
 
 import contextlib
-import html
+import hashlib
 import smtplib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -49,7 +59,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter.digest import NEWSLETTER_NAME, READER_UNSUBSCRIBE_URL
+from newsletter import personal
+from newsletter.digest import NEWSLETTER_NAME
 from newsletter.models import Delivery, Issue, Subscriber
 
 # RFC 5321: 421 means the server is closing the connection, whatever the command.
@@ -59,15 +70,31 @@ SERVICE_CLOSING = 421
 SERVICE_REFUSED_MESSAGE = {400, 404, 409, 413, 415, 422}
 # The states a run may (re)send from.
 RETRYABLE = [Delivery.Status.PENDING, Delivery.Status.FAILED]
+# Deliveries read at a time, each batch with its subscribers in one query.
+DELIVERY_BATCH = 500
 
 
 def _site_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def build_message(issue: Issue, to: str, unsubscribe_url: str | None) -> EmailMultiAlternatives:
-    """The issue as one reader's message; unsubscribe_url=None for an editor's test copy."""
-    link = unsubscribe_url or f"{settings.SITE_URL}{reverse('newsletter:subscribe')}"
+def build_message(
+    issue: Issue,
+    to: str,
+    unsubscribe_url: str | None,
+    manage_url: str | None = None,
+    delivery: Delivery | None = None,
+) -> EmailMultiAlternatives:
+    """The issue as one reader's message, personalised from the delivery's snapshot
+    (scope and followed tools) when given; unsubscribe_url=None for an editor's test
+    copy (no lead, the sign-up page in place of the reader's links)."""
+    subscribe = f"{settings.SITE_URL}{reverse('newsletter:subscribe')}"
+    links = personal.ReaderLinks(
+        unsubscribe_url=unsubscribe_url or subscribe, manage_url=manage_url or subscribe
+    )
+    scope = delivery.digest_scope if delivery else Subscriber.DigestScope.EVERYTHING
+    followed = delivery.followed_tool_ids if delivery else []
+    subject, html_body, text_body = personal.compose_message(issue, scope, followed, links)
     headers = {
         "Message-ID": make_msgid(domain=_site_domain()),
         "List-Id": f"{NEWSLETTER_NAME} <weekly.{_site_domain()}>",
@@ -77,15 +104,13 @@ def build_message(issue: Issue, to: str, unsubscribe_url: str | None) -> EmailMu
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject=issue.subject if unsubscribe_url else f"[Test copy] {issue.subject}",
-        body=issue.text_body.replace(READER_UNSUBSCRIBE_URL, link),
+        subject=subject if unsubscribe_url else f"[Test copy] {subject}",
+        body=text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers=headers,
     )
-    message.attach_alternative(
-        issue.html_body.replace(READER_UNSUBSCRIBE_URL, html.escape(link)), "text/html"
-    )
+    message.attach_alternative(html_body, "text/html")
     return message
 
 
@@ -115,7 +140,14 @@ def prepare(message: EmailMultiAlternatives) -> Prepared:
     [recipient] = [sanitize_address(to, encoding) for to in message.recipients()]
     for address in (sender, recipient):
         address.encode("ascii")  # UnicodeEncodeError is a ValueError
-    data = message.message().as_bytes(linesep="\r\n")
+    mime = message.message()
+    if mime.is_multipart():
+        # Python picks a random boundary; one derived from the bodies keeps a
+        # re-sent message's bytes the same (a digest of the bodies cannot
+        # practically occur in them).
+        parts = "\0".join([message.body, *(content for content, _ in message.alternatives)])
+        mime.set_boundary(f"=={hashlib.sha256(parts.encode()).hexdigest()[:40]}==")
+    data = mime.as_bytes(linesep="\r\n")
     return Prepared(message=message, sender=sender, recipient=recipient, data=data)
 
 
@@ -235,13 +267,14 @@ def _fail(delivery_id: int, error: str, was: list[str]) -> None:
 
 def _claim(delivery_id: int, message_id: str) -> bool:
     """Take the delivery for this run; False if another run took it, the reader left
-    or the address was suppressed meanwhile."""
+    or paused, or the address was suppressed meanwhile."""
     return bool(
         Delivery.objects.filter(
             pk=delivery_id,
             status__in=RETRYABLE,
             subscriber__status=Subscriber.Status.CONFIRMED,
             subscriber__suppressed_at__isnull=True,
+            subscriber__paused_at__isnull=True,
         ).update(
             status=Delivery.Status.SENDING, message_id=message_id, last_attempt_at=timezone.now()
         )
@@ -256,26 +289,34 @@ class Result:
     reason: str = ""
 
 
-def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> Result:
-    """Send one delivery. Raises DeliveryStopped when the server or connection fails."""
-    subscriber = Subscriber.objects.only("email", "status", "suppressed_at").get(
-        deliveries__pk=delivery_id
-    )
+def _not_sent(delivery: Delivery, status: str) -> Result:
+    Delivery.objects.filter(pk=delivery.pk, status__in=RETRYABLE).update(status=status)
+    return Result(status)
+
+
+def deliver_one(transport: Transport, delivery: Delivery, issue: Issue) -> Result:
+    """Send one delivery (read by _batch(): its subscriber and snapshot loaded).
+    Raises DeliveryStopped when the server or connection fails."""
+    delivery_id = delivery.pk
+    subscriber = delivery.subscriber
     if subscriber.is_suppressed:
         # The email service reported a hard bounce or a complaint: never again.
-        Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
-            status=Delivery.Status.SUPPRESSED
-        )
-        return Result(Delivery.Status.SUPPRESSED)
+        return _not_sent(delivery, Delivery.Status.SUPPRESSED)
     if subscriber.status != Subscriber.Status.CONFIRMED:
-        Delivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
-            status=Delivery.Status.CANCELLED
-        )
-        return Result(Delivery.Status.CANCELLED)
+        return _not_sent(delivery, Delivery.Status.CANCELLED)
+    if subscriber.paused_at is not None:
+        # Paused after the issue was stored: nothing is sent until they resume,
+        # and this issue is not kept for then.
+        return _not_sent(delivery, Delivery.Status.PAUSED)
     try:
         prepared = prepare(
             build_message(
-                issue, subscriber.email, f"{settings.SITE_URL}{subscriber.unsubscribe_url}"
+                issue,
+                subscriber.email,
+                f"{settings.SITE_URL}{subscriber.unsubscribe_url}",
+                # Dated by the issue, so every attempt carries the same link.
+                manage_url=f"{settings.SITE_URL}{subscriber.manage_url(issue.created_at)}",
+                delivery=delivery,
             )
         )
     except Exception as error:  # whatever is wrong with this one row must not stop the run
@@ -322,6 +363,8 @@ class Outcome:
     failed: int = 0
     cancelled: int = 0
     suppressed: int = 0
+    paused: int = 0  # paused readers: none stored for them, or paused since
+    nothing_followed: int = 0  # only what they follow, and nothing of it changed
     stopped: str = ""  # why the run stopped early, if it did
     reasons: Counter = field(default_factory=Counter)  # failure reason -> deliveries
 
@@ -330,6 +373,8 @@ class Outcome:
         self.failed += other.failed
         self.cancelled += other.cancelled
         self.suppressed += other.suppressed
+        self.paused += other.paused
+        self.nothing_followed += other.nothing_followed
         self.stopped = self.stopped or other.stopped
         self.reasons.update(other.reasons)
 
@@ -337,22 +382,51 @@ class Outcome:
         self.sent += result.status == Delivery.Status.SENT
         self.cancelled += result.status == Delivery.Status.CANCELLED
         self.suppressed += result.status == Delivery.Status.SUPPRESSED
+        self.paused += result.status == Delivery.Status.PAUSED
         if result.status == Delivery.Status.FAILED:
             self.failed += 1
             self.reasons[result.reason] += 1
 
 
-def deliver(deliveries) -> Outcome:
-    """Send a queryset of deliveries in order on one connection; stop when the server fails."""
+def _batch(deliveries, after: int, size: int) -> list[Delivery]:
+    """The next `size` deliveries after pk `after`, with what sending them reads of
+    their subscribers: one query."""
+    return list(
+        deliveries.filter(pk__gt=after)
+        .order_by("pk")
+        .select_related("subscriber")
+        .only(
+            "issue_id",
+            "digest_scope",
+            "followed_tool_ids",
+            "subscriber__email",
+            "subscriber__status",
+            "subscriber__suppressed_at",
+            "subscriber__paused_at",
+        )[:size]
+    )
+
+
+def deliver(deliveries, batch_size: int = DELIVERY_BATCH) -> Outcome:
+    """Send a queryset of deliveries in order on one connection; stop when the server fails.
+
+    Queries: one per batch of deliveries, one for each issue they belong to, and
+    the claim and the record of each message; composing costs none.
+    """
     outcome = Outcome()
-    work = list(deliveries.order_by("pk").values_list("pk", "issue_id"))
-    if not work:
+    batch = _batch(deliveries, after=0, size=batch_size)
+    if not batch:
         return outcome
-    issues = Issue.objects.in_bulk({issue_id for _, issue_id in work})
+    issues: dict[int, Issue] = {}
     try:
         with Transport() as transport:
-            for delivery_id, issue_id in work:
-                outcome.count(deliver_one(transport, delivery_id, issues[issue_id]))
+            while batch:
+                missing = {delivery.issue_id for delivery in batch} - issues.keys()
+                if missing:
+                    issues.update(Issue.objects.in_bulk(missing))
+                for delivery in batch:
+                    outcome.count(deliver_one(transport, delivery, issues[delivery.issue_id]))
+                batch = _batch(deliveries, after=batch[-1].pk, size=batch_size)
     except DeliveryStopped as error:
         outcome.stopped = str(error)
     except (OSError, smtplib.SMTPException) as error:  # could not connect at all

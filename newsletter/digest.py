@@ -6,10 +6,11 @@ of each are shown in the email, newest comparisons and tools by name first;
 the rest are counted ("and N more") and listed on the issue's archive page, so
 the message stays small enough that mail clients do not clip it. The issue
 covers them all (Issue.comparisons, Issue.changed_tools): none is announced
-again. publish() renders it into an Issue row (subject, HTML and text bodies)
-with one pending Delivery per confirmed, deliverable subscriber, so a resumed
-run sends the very same issue; only the reader's own unsubscribe link is put
-in per message (READER_UNSUBSCRIBE_URL).
+again. publish() renders it into an Issue row (subject, HTML and text bodies,
+and the period's changes each reader's lead is composed from) with one
+Delivery per subscriber receiving the digest (confirmed, deliverable, not
+paused), so a resumed run sends the very same issue. Only the reader's own part
+is put in per message: their lead and links (newsletter/personal.py).
 """
 
 import html
@@ -34,7 +35,9 @@ from django.utils import timezone
 
 from comparisons.models import TOOL_FIELDS as COMPARED_TOOLS
 from comparisons.models import Comparison
+from newsletter import personal
 from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.personal import READER_UNSUBSCRIBE_URL
 from shiporskip.lib.urls import absolute_url
 from verdicts.head_to_head import bottom_line
 from verdicts.models import Take, Tool
@@ -42,8 +45,9 @@ from verdicts.models import Take, Tool
 NEWSLETTER_NAME = "Weekly AI Tool Verdicts"
 # The first issue, without --since, covers the week before it.
 FIRST_PERIOD = timedelta(days=7)
-# Stored in the rendered bodies; each message replaces it with its reader's link.
-READER_UNSUBSCRIBE_URL = "%%reader_unsubscribe_url%%"
+# Readers are added to the issue this many at a time: memory stays flat however
+# many subscribe (one query for the batch, one for their follows, one insert).
+PUBLISH_BATCH = 1000
 # Stored nowhere: publish() puts the issue's archive address in its place once
 # the row (and so its number) exists.
 ISSUE_URL = "%%issue_url%%"
@@ -302,6 +306,10 @@ def _render(digest: Digest) -> tuple[str, str, str]:
         "subject": digest.subject,
         "week_label": f"Week {week}, {year}",
         "unsubscribe_url": READER_UNSUBSCRIBE_URL,
+        "manage_url": personal.READER_MANAGE_URL,
+        "reader_lead": personal.READER_LEAD,
+        "shared_start": personal.SHARED_TEXT_START,
+        "shared_end": personal.SHARED_TEXT_END,
         "issue_url": ISSUE_URL,
     }
     return (
@@ -311,48 +319,79 @@ def _render(digest: Digest) -> tuple[str, str, str]:
     )
 
 
-def publish(digest: Digest) -> Issue | None:
-    """Store the issue and a pending delivery per confirmed subscriber, in one transaction.
+def publish(digest: Digest, batch_size: int = PUBLISH_BATCH) -> Issue | None:
+    """Store the issue, its period's changes and a delivery per subscriber receiving
+    the digest, with their snapshot (newsletter/personal.py), in one transaction.
 
-    Returns None, storing nothing, when nobody is confirmed: the news waits for
-    the first reader instead of being marked as covered. Raises
+    Readers are read and their deliveries inserted batch_size at a time, by
+    ascending pk: three queries a batch, never one per reader. A reader who wants
+    only what they follow and follows nothing that changed gets a delivery marked
+    skipped; a paused reader gets none.
+
+    Returns None, storing nothing, when nobody receives the digest: the news waits
+    for the first reader instead of being marked as covered. Raises
     AnotherIssueStored when a concurrent run (a second cron host, a retry
     started by hand) stored an issue after this digest was composed: its
     readers would otherwise get the same news twice.
     """
     subject, html_body, text_body = render(digest)
     year, week = digest.iso_year_week
+    # Locking the readers' rows, a batch at a time, queues concurrent publishers on
+    # PostgreSQL at the first batch; SQLite's IMMEDIATE transaction already holds
+    # the write lock.
+    readers = (
+        Subscriber.objects.receiving_digest()
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", "digest_scope")
+    )
     with transaction.atomic():
-        # Locking the confirmed readers' rows queues concurrent publishers on
-        # PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock.
-        subscriber_ids = list(
-            Subscriber.objects.confirmed()
-            .mailable()
-            .select_for_update()
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if not subscriber_ids:
+        batch = list(readers[:batch_size])
+        if not batch:
             return None
         newer = Issue.objects.filter(pk__gt=digest.follows_issue_pk).order_by("pk").first()
         if newer is not None:
             raise AnotherIssueStored(newer)
+        changes = personal.period_changes(
+            digest.since, digest.until, digest.comparison_ids, settings.DIGEST_MAX_ITEMS
+        )
         issue = Issue.objects.create(
             iso_year=year,
             iso_week=week,
             subject=subject,
             period_since=digest.since,
             period_until=digest.until,
+            personal_changes=changes.stored,
         )
         issue_url = absolute_url(issue.get_absolute_url())
         issue.html_body = html_body.replace(ISSUE_URL, html.escape(issue_url))
         issue.text_body = text_body.replace(ISSUE_URL, issue_url)
         issue.save(update_fields=["html_body", "text_body"])
         _cover(issue, digest)
-        Delivery.objects.bulk_create(
-            [Delivery(issue=issue, subscriber_id=pk) for pk in subscriber_ids], batch_size=1000
-        )
+        while batch:
+            _add_deliveries(issue, batch, changes)
+            batch = list(readers.filter(pk__gt=batch[-1][0])[:batch_size])
     return issue
+
+
+def _add_deliveries(issue: Issue, readers: list[tuple[int, str]], changes) -> None:
+    """One delivery per (pk, digest_scope), ascending by pk, with the reader's
+    snapshot: one query for their follows, one insert."""
+    followed = personal.followed_in_range(readers[0][0], readers[-1][0], changes)
+    deliveries = []
+    for pk, scope in readers:
+        tool_ids = followed.get(pk, [])
+        nothing_to_send = scope == Subscriber.DigestScope.FOLLOWED and not tool_ids
+        deliveries.append(
+            Delivery(
+                issue=issue,
+                subscriber_id=pk,
+                digest_scope=scope,
+                followed_tool_ids=tool_ids,
+                status=Delivery.Status.SKIPPED if nothing_to_send else Delivery.Status.PENDING,
+            )
+        )
+    Delivery.objects.bulk_create(deliveries, batch_size=len(deliveries))
 
 
 def _cover(issue: Issue, digest: Digest) -> None:

@@ -341,6 +341,14 @@ class Issue(models.Model):
     changed_tools = models.ManyToManyField(
         "verdicts.Tool", blank=True, related_name="newsletter_issues"
     )
+    # What each reader's lead is composed from (newsletter/personal.py), stored
+    # with the issue so a re-run sends the same words after an editor's revision.
+    personal_changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The period's verdict changes per tool and new comparisons, worded "
+        "as each reader's lead shows them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(
         null=True,
@@ -394,6 +402,9 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Not sent: unsubscribed"
         SUPPRESSED = "suppressed", "Not sent: address suppressed"
+        # Only what they follow, and nothing they follow changed (set at publish).
+        SKIPPED = "skipped", "Not sent: nothing followed changed"
+        PAUSED = "paused", "Not sent: paused"
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
@@ -404,6 +415,20 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(
         max_length=255, blank=True, help_text="The Message-ID header of the last attempt."
+    )
+    # The reader's choices when the issue was stored (newsletter/personal.py): a
+    # re-run composes the same message whatever they changed since.
+    digest_scope = models.CharField(
+        max_length=10,
+        choices=Subscriber.DigestScope.choices,
+        default=Subscriber.DigestScope.EVERYTHING,
+        help_text="The reader's choice when the issue was stored.",
+    )
+    followed_tool_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The tools of this issue's personal lead the reader followed when it "
+        "was stored (directly or through a category), by id.",
     )
 
     objects = DeliveryQuerySet.as_manager()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from comparisons.models import Comparison
-from newsletter import digest
+from newsletter import digest, personal
 from newsletter.models import Delivery, Issue
 from tests.factories import (
     make_comparison,
@@ -246,8 +246,9 @@ def test_the_rendered_issue_shows_both_panels_and_the_community_with_absolute_li
         ],
     )
     hrefs = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
-    assert hrefs and all(href.startswith("https://shiporskip.example/") for href in hrefs[:-1])
-    assert hrefs[-1] == digest.READER_UNSUBSCRIBE_URL
+    assert hrefs and all(href.startswith("https://shiporskip.example/") for href in hrefs[:-2])
+    # The reader's own links, put in per message (newsletter/personal.py).
+    assert hrefs[-2:] == [digest.READER_UNSUBSCRIBE_URL, personal.READER_MANAGE_URL]
 
 
 def test_publishing_stores_the_issue_and_a_delivery_per_confirmed_subscriber():

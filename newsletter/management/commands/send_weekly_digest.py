@@ -2,7 +2,11 @@
 
 Each run first finishes what earlier runs left (pending deliveries, failed ones
 under NEWSLETTER_MAX_ATTEMPTS), then composes a new issue from what is new
-since the last one. The rules of delivery live in newsletter/delivery.py, what
+since the last one, each reader's lead from what they follow
+(newsletter/personal.py). Its summary counts what was sent, failed, and not
+sent: unsubscribed, nothing followed changed (readers of only what they
+follow), paused, suppressed. Memory stays flat however many subscribe: readers
+and deliveries are read in batches. The rules of delivery live in newsletter/delivery.py, what
 goes into an issue in newsletter/digest.py. The run exits non-zero when a
 delivery failed (its reasons summarised) or the mail server stopped it.
 """
@@ -108,7 +112,12 @@ class Command(BaseCommand):
         if issue is None:
             self.stdout.write("No confirmed subscribers: no issue composed.")
             return
-        recipients = issue.deliveries.count()
+        recipients = issue.deliveries.filter(status=Delivery.Status.PENDING).count()
+        total.nothing_followed += issue.deliveries.filter(status=Delivery.Status.SKIPPED).count()
+        # Paused readers get no delivery at all: counted here, as the issue was stored.
+        total.paused += (
+            Subscriber.objects.confirmed().mailable().filter(paused_at__isnull=False).count()
+        )
         self.stdout.write(
             f"Composed “{issue.subject}”: {_count(news.comparison_count, 'new comparison')}, "
             f"{_count(news.changed_count, 'updated verdict')}, {_count(recipients, 'recipient')}."
@@ -118,12 +127,14 @@ class Command(BaseCommand):
     def _report(self, total: delivery.Outcome) -> None:
         """Print the summary; exit non-zero (CommandError) when any delivery failed or
         the run stopped, so cron and systemd report the run as failed."""
-        if not (total.sent or total.failed or total.cancelled or total.suppressed or total.stopped):
+        counts = (total.sent, total.failed, total.cancelled, total.suppressed, total.paused)
+        if not (any(counts) or total.nothing_followed or total.stopped):
             return
         remaining = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
         summary = (
             f"Sent {total.sent}, failed {total.failed}{_reasons(total)}, skipped "
-            f"{total.cancelled} (unsubscribed)"
+            f"{total.cancelled} (unsubscribed), {total.nothing_followed} (nothing followed "
+            f"changed), {total.paused} (paused)"
             f"{f', {total.suppressed} (suppressed address)' if total.suppressed else ''}, "
             f"{remaining} remaining."
         )
@@ -164,10 +175,10 @@ class Command(BaseCommand):
         if news.is_empty:
             self.stdout.write(f"Nothing new since {_when(news.since)}: no issue would be composed.")
             return
-        recipients = Subscriber.objects.confirmed().count()
+        recipients = Subscriber.objects.receiving_digest().count()
         self.stdout.write(f"Subject: {news.subject}")
         self.stdout.write(f"Period: {_when(news.since)} to {_when(news.until)}")
-        self.stdout.write(f"Recipients: {_count(recipients, 'confirmed subscriber')}")
+        self.stdout.write(f"Recipients: {_count(recipients, 'confirmed subscriber')} (not paused)")
         for comparison in news.comparisons:
             self.stdout.write(f"  New comparison: {comparison.title}")
         for changed in news.changed:
