@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletter', '0009_follows_and_preferences'),
+        ('newsletter', '0010_follow_confirmation_due_and_editors'),
     ]
 
     operations = [
