@@ -213,6 +213,8 @@ def main() -> int:
     postgres = None
     try:
         if engine == "PostgreSQL":
+            # mkdtemp's 0700 keeps out the postgres account throwaway-postgres runs as (root).
+            work.chmod(0o755)
             postgres = work / "pg"
             started = subprocess.run(
                 [str(ROOT / "bin" / "throwaway-postgres"), "start", str(postgres)],
@@ -224,7 +226,8 @@ def main() -> int:
             head, _, _ = url.rpartition("/")
             for size in ("seed", "scale"):
                 subprocess.run(
-                    ["psql", url, "-c", f"CREATE DATABASE bench_{size}"],
+                    # The cluster's own database: the URL's does not exist yet.
+                    ["psql", f"{head}/postgres", "-c", f"CREATE DATABASE bench_{size}"],
                     check=True,
                     capture_output=True,
                 )
