@@ -206,8 +206,22 @@ class Tool(models.Model):
             ),
             # /tools/?sort=name.
             models.Index(ranking.NameSortKey("name"), "id", name="tool_name_order"),
-            # /tools/?verdict= and the admin's panel verdict filter.
-            models.Index(fields=["panel_verdict_key"], name="tool_panel_verdict"),
+            # /tools/?verdict= and its count (covering: the published rule is in
+            # it), and the admin's panel verdict filter.
+            models.Index(
+                fields=["panel_verdict_key", "is_published", "published_at"],
+                name="tool_panel_verdict",
+            ),
+            # /tools/?verdict=: the panel order within one verdict, so a page of
+            # the verdict at the bottom of the order is read from the index too.
+            ranking.NullsLastIndex(
+                "panel_verdict_key",
+                F("panel_ship_percent").desc(nulls_last=True),
+                F("panel_average_score").desc(nulls_last=True),
+                ranking.NameSortKey("name"),
+                "id",
+                name="tool_verdict_panel_order",
+            ),
             # The admin's entry tier and published filters.
             models.Index(fields=["entry_tier"], name="tool_entry_tier"),
             models.Index(fields=["is_published", "published_at"], name="tool_published"),

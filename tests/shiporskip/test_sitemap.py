@@ -179,9 +179,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(client
 
 
 @pytest.mark.django_db
-def test_files_follow_key_ranges_with_no_gap_or_repeat_when_rows_come_and_go(
-    client, monkeypatch
-):
+def test_files_follow_key_ranges_with_no_gap_or_repeat_when_rows_come_and_go(client, monkeypatch):
     # Files are numbered from the lowest and highest primary keys (two index
     # lookups), not from a count of live rows; drafts and deleted rows leave a
     # file short, never a URL out or twice.

@@ -1,7 +1,8 @@
 """Stored list counts (verdicts/list_counts.py): published tools per category,
 takes and ship calls on published tools per persona, counted once here; and the
 indexes the sitemap reads its lastmod from, the scheduled tools of a category
-and a reviewer's verdicts by score."""
+a reviewer's verdicts by score, and /tools/?verdict= (its count covered, its
+pages in the panel order within the verdict)."""
 
 from django.db import migrations, models
 
@@ -68,6 +69,25 @@ class Migration(migrations.Migration):
                 models.F("persona"),
                 models.OrderBy(models.F("score"), descending=True, nulls_last=True),
                 name="take_persona_score",
+            ),
+        ),
+        migrations.RemoveIndex(model_name="tool", name="tool_panel_verdict"),
+        migrations.AddIndex(
+            model_name="tool",
+            index=models.Index(
+                fields=["panel_verdict_key", "is_published", "published_at"],
+                name="tool_panel_verdict",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="tool",
+            index=verdicts.ranking.NullsLastIndex(
+                models.F("panel_verdict_key"),
+                models.OrderBy(models.F("panel_ship_percent"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("panel_average_score"), descending=True, nulls_last=True),
+                verdicts.ranking.NameSortKey("name"),
+                models.F("id"),
+                name="tool_verdict_panel_order",
             ),
         ),
     ]
