@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from django.db import connection
-from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models import OuterRef, Subquery, Value
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
@@ -222,18 +222,22 @@ class CategorySection(Section):
 
 
 class ReviewerSection(Section):
-    """Every persona, dated by their latest take (the index take_persona_updated)."""
+    """Every persona, dated by their latest take: a subquery per persona that
+    reads the index take_persona_updated newest first (a GROUP BY over every
+    take grew with the catalogue)."""
 
     def count(self):
         return Persona.objects.count()
 
     def slice(self, start, stop):
         head, tail = url_prefix("verdicts:reviewer")
-        latest = dict(
-            Take.objects.values_list("persona").annotate(latest=Max("updated_at")).order_by()
+        latest = Take.objects.filter(persona=OuterRef("pk")).order_by("-updated_at")
+        personas = (
+            Persona.objects.order_by("position")
+            .annotate(latest=Subquery(latest.values("updated_at")[:1]))
+            .values_list("slug", "latest")[start:stop]
         )
-        personas = Persona.objects.order_by("position").values_list("pk", "slug")[start:stop]
-        return [(f"{head}{slug}{tail}", latest.get(pk)) for pk, slug in personas]
+        return [(f"{head}{slug}{tail}", changed) for slug, changed in personas]
 
 
 class NewsletterSection(Section):
