@@ -274,7 +274,7 @@ def main() -> int:
     previous = RESULTS.read_text() if RESULTS.exists() else ""
     others = [block for block in previous.split("\n### ")[1:] if not block.startswith(engine)]
     body = "\n".join(lines) + "".join(f"\n\n### {block.rstrip()}" for block in others)
-    RESULTS.write_text("\n".join(header) + body + "\n")
+    RESULTS.write_text("\n".join(header) + "\n" + body + "\n")
     return 0
 
 
