@@ -221,14 +221,28 @@ def _take_before(sender, instance, **kwargs):
     instance._persona_before = before[0] if before else None
 
 
+def _lock_tool(tool_id) -> None:
+    """Lock the take's tool row before any persona row: a tool's save holds its row
+    and then locks personas, so the same order here never deadlocks with it
+    (PostgreSQL; verdicts/tallies.py locks the tool too, in whichever order the
+    receivers run)."""
+    from verdicts.models import Tool
+
+    list(Tool.objects.select_for_update().filter(pk=tool_id).values_list("pk"))
+
+
 @receiver(post_save, sender="verdicts.Take", dispatch_uid="take-list-counts-after")
 def _take_saved(sender, instance, **kwargs):
-    refresh_persona_counts([instance.persona_id, getattr(instance, "_persona_before", None)])
+    with transaction.atomic():
+        _lock_tool(instance.tool_id)
+        refresh_persona_counts([instance.persona_id, getattr(instance, "_persona_before", None)])
 
 
 @receiver(post_delete, sender="verdicts.Take", dispatch_uid="take-list-counts-deleted")
 def _take_deleted(sender, instance, **kwargs):
-    refresh_persona_counts([instance.persona_id])
+    with transaction.atomic():
+        _lock_tool(instance.tool_id)
+        refresh_persona_counts([instance.persona_id])
 
 
 # A category or persona loaded after its tools or takes (loaddata keeps no order
