@@ -12,6 +12,11 @@ and the SQL queries each page ran at each size (they must not grow).
 SQLite by default (files in a temporary directory). With
 BENCH_COLD_POSTGRES=1 it starts a throwaway PostgreSQL cluster
 (bin/throwaway-postgres) with one database per size. Writes bench/COLD_PATH.md.
+
+While working on one page: BENCH_COLD_DIR=<dir> keeps the SQLite files there
+(filled once, then only migrated, recounted and ANALYZEd again on later runs),
+and BENCH_COLD_PAGES="home|/compare/" measures only those pages (a partial run
+prints its table but leaves COLD_PATH.md alone).
 """
 
 import os
@@ -74,9 +79,17 @@ def _run(args, env):
     subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def prepare(env_for) -> None:
-    """Migrate both databases, load the seed, fill the scale one, ANALYZE both."""
+def prepare(env_for, kept: Path | None = None) -> None:
+    """Migrate both databases, load the seed, fill the scale one, ANALYZE both.
+    With `kept` (BENCH_COLD_DIR) filled before: migrate, recount stored figures
+    and ANALYZE only."""
     python = sys.executable
+    if kept is not None and (kept / "filled").exists():
+        for size in ("seed", "scale"):
+            _run([python, "manage.py", "migrate", "--noinput"], env_for(size))
+            _run([python, "manage.py", "recount_panel_tallies"], env_for(size))
+            _run([python, "manage.py", "analyze_database"], env_for(size))
+        return
     for size in ("seed", "scale"):
         env = env_for(size)
         _run([python, "manage.py", "migrate", "--noinput"], env)
@@ -87,10 +100,12 @@ def prepare(env_for) -> None:
     _run([*fill, "--comparisons", COMPARISONS], env_for("scale"))
     for size in ("seed", "scale"):
         _run([python, "manage.py", "analyze_database"], env_for(size))
+    if kept is not None:
+        (kept / "filled").touch()
 
 
-def measure(databases: dict[str, dict]) -> dict:
-    """In this process: {page: {size: (median ms, queries)}}."""
+def measure(databases: dict[str, dict], pages: dict[str, str]) -> dict:
+    """In this process: {page: {size: (median ms, queries)}} for `pages` (name -> path)."""
     import django
 
     django.setup()
@@ -115,16 +130,16 @@ def measure(databases: dict[str, dict]) -> dict:
         clients[size] = Client()
         clients[size].force_login(user)
         paths[size] = {}
-        for name, path in PAGES.items():
+        for name, path in pages.items():
             if path.startswith("next:"):
                 html = clients[size].get(path[5:], HTTP_COOKIE="").content.decode()
                 found = re.search(r'<a rel="next" href="([^"]+)">', html)
                 path = found[1].replace("&amp;", "&") if found else path[5:]
             paths[size][name] = path
-    times = {name: {size: [] for size in databases} for name in PAGES}
-    queries = {name: {} for name in PAGES}
+    times = {name: {size: [] for size in databases} for name in pages}
+    queries = {name: {} for name in pages}
     for _ in range(ROUNDS):
-        for name in PAGES:
+        for name in pages:
             for size in databases:
                 use(size)
                 admin = name.startswith("admin")
@@ -142,17 +157,18 @@ def measure(databases: dict[str, dict]) -> dict:
         name: {
             size: (statistics.median(times[name][size]), queries[name][size]) for size in databases
         }
-        for name in PAGES
+        for name in pages
     }
 
 
-def report(results: dict, engine: str) -> list[str]:
+def report(results: dict, engine: str, load: tuple[float, float]) -> list[str]:
     lines = [
         f"### {engine}",
         "",
         f"Median of {ROUNDS} paired requests per page, page cache cleared before each, "
         f"DEBUG off, Django's test client; scale: {int(TOOLS):,} tools, {int(VOTES):,} votes, "
-        f"{int(COMPARISONS):,} comparisons.",
+        f"{int(COMPARISONS):,} comparisons. Load average (1 min) {load[0]:.1f} at the start, "
+        f"{load[1]:.1f} at the end (2 cores, shared).",
         "",
         "| page | seed ms | scale ms | scale/seed | queries seed → scale |",
         "|---|---|---|---|---|",
@@ -172,7 +188,19 @@ def report(results: dict, engine: str) -> list[str]:
 
 def main() -> int:
     engine = "PostgreSQL" if os.environ.get("BENCH_COLD_POSTGRES") else "SQLite"
-    work = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    chosen = [name for name in os.environ.get("BENCH_COLD_PAGES", "").split("|") if name]
+    unknown = [name for name in chosen if name not in PAGES]
+    if unknown:
+        log(f"cold_path: no such page: {', '.join(unknown)} (known: {', '.join(PAGES)})")
+        return 2
+    pages = {name: PAGES[name] for name in chosen} if chosen else PAGES
+    kept = Path(os.environ["BENCH_COLD_DIR"]) if os.environ.get("BENCH_COLD_DIR") else None
+    if kept is not None and engine == "PostgreSQL":
+        log("cold_path: BENCH_COLD_DIR keeps SQLite files only.")
+        return 2
+    if kept is not None:
+        kept.mkdir(parents=True, exist_ok=True)
+    work = kept or Path(tempfile.mkdtemp(prefix="bench-cold-"))
     base_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "shiporskip.settings.dev",
@@ -185,6 +213,8 @@ def main() -> int:
     postgres = None
     try:
         if engine == "PostgreSQL":
+            # mkdtemp's 0700 keeps out the postgres account throwaway-postgres runs as (root).
+            work.chmod(0o755)
             postgres = work / "pg"
             started = subprocess.run(
                 [str(ROOT / "bin" / "throwaway-postgres"), "start", str(postgres)],
@@ -196,7 +226,8 @@ def main() -> int:
             head, _, _ = url.rpartition("/")
             for size in ("seed", "scale"):
                 subprocess.run(
-                    ["psql", url, "-c", f"CREATE DATABASE bench_{size}"],
+                    # The cluster's own database: the URL's does not exist yet.
+                    ["psql", f"{head}/postgres", "-c", f"CREATE DATABASE bench_{size}"],
                     check=True,
                     capture_output=True,
                 )
@@ -213,7 +244,7 @@ def main() -> int:
                     "SQLITE_PATH": str(work / f"{size}.sqlite3"),
                 }
 
-        prepare(env_for)
+        prepare(env_for, kept)
         os.environ.update(env_for("seed"))
         sys.path.insert(0, str(ROOT))
         from django.conf import settings
@@ -226,19 +257,24 @@ def main() -> int:
             else:
                 databases[size] = {"NAME": env["SQLITE_PATH"]}
         settings.DEBUG  # noqa: B018 - load the settings before measure() switches databases
-        results = measure(databases)
+        load_before = os.getloadavg()[0]
+        results = measure(databases, pages)
+        load = (load_before, os.getloadavg()[0])
     finally:
         if postgres is not None:
             subprocess.run([str(ROOT / "bin" / "throwaway-postgres"), "stop", str(postgres)])
-        shutil.rmtree(work, ignore_errors=True)
-    lines = report(results, engine)
+        if kept is None:
+            shutil.rmtree(work, ignore_errors=True)
+    lines = report(results, engine, load)
     log("\n".join(lines))
+    if chosen:
+        return 0
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = ["# Cold path: list pages on a cache miss, seed → scale", "", f"Run {stamp}.", ""]
     previous = RESULTS.read_text() if RESULTS.exists() else ""
-    kept = [block for block in previous.split("\n### ")[1:] if not block.startswith(engine)]
-    body = "\n".join(lines) + "".join(f"\n\n### {block.rstrip()}" for block in kept)
-    RESULTS.write_text("\n".join(header) + body + "\n")
+    others = [block for block in previous.split("\n### ")[1:] if not block.startswith(engine)]
+    body = "\n".join(lines) + "".join(f"\n\n### {block.rstrip()}" for block in others)
+    RESULTS.write_text("\n".join(header) + "\n" + body + "\n")
     return 0
 
 

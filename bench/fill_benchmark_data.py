@@ -27,6 +27,7 @@ from comparisons.models import Comparison, tools_key  # noqa: E402
 from pagecache.models import bump_version  # noqa: E402
 from shiporskip.lib.markdown import render_markdown  # noqa: E402
 from verdicts import search_index  # noqa: E402
+from verdicts.list_counts import recount_list_counts  # noqa: E402
 from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
 from verdicts.slugs import slug_from_name  # noqa: E402
 from verdicts.tallies import recount_panels  # noqa: E402
@@ -89,6 +90,7 @@ class Filler:
             takes = self._takes(rng, tool_ids, personas, now)
             # Raw inserts send no post_save: store the panels as the drift command would.
             recount_panels(Tool.objects.filter(slug__startswith="bench-"), fix=True)
+            recount_list_counts(fix=True)
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
             tallies = self._votes(rng, tool_ids, votes, now)
             # Raw inserts bypass the search index's save hooks: rebuild it whole.
@@ -136,9 +138,8 @@ class Filler:
                 body = _sentence(rng, 60)
                 score = rng.choice([None, *range(20, 100)])
                 call = Call.SHIP if (score or 60) >= 55 else Call.SKIP
-                rows.append(
-                    (tool_id, persona.pk, score, call, body, f"<p>{body}</p>", "", now, now)
-                )
+                html = f"<p>{body}</p>"
+                rows.append((tool_id, persona.pk, score, call, body, html, "", now, now))
         columns = [
             "tool_id",
             "persona_id",
@@ -164,8 +165,8 @@ class Filler:
             rows.append((a, b, tools_key((a, b)), "", "", "", "", "", "", True, now, now, now))
         columns = [
             "tool_a_id", "tool_b_id", "tools_key", "intro", "intro_html", "bottom_line",
-            "bottom_line_html", "ship_a_if", "ship_b_if", "is_published", "published_at",
-            "created_at", "updated_at",
+            "bottom_line_html", "ship_a_if", "ship_b_if", "is_published",
+            "published_at", "created_at", "updated_at",
         ]  # fmt: skip
         _insert(Comparison._meta.db_table, columns, rows)
         return len(rows)

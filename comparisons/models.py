@@ -233,6 +233,11 @@ class Comparison(models.Model):
         indexes = [
             # Home page and feed: newest published comparisons first.
             models.Index(fields=["is_published", "-published_at"], name="comparison_newest"),
+            # /compare/ and the home page, newest first to the last tie (the order
+            # of views.NEWEST_COMPARISONS): read in order, no sort of every row.
+            models.Index(F("published_at").desc(), F("id").desc(), name="comparison_newest_order"),
+            # The sitemap's pages section: the latest change of a live comparison.
+            models.Index(fields=["-updated_at"], name="comparison_updated"),
         ]
 
     def __str__(self):

@@ -112,7 +112,13 @@ def picker_tools(request, also=()):
     `also` (chosen elsewhere), in one query. A select of ten thousand options
     would weigh a megabyte; every other tool is a search away."""
     visible = Tool.objects.visible_to(request.user)
-    popular = visible.order_by("-published_at", "name").values("pk")[:PICKER_TOOLS]
+    # The order of the index tool_newest, read from it to the 200th (ties on the
+    # date sorted by name would sort every tool published at that moment).
+    popular = (
+        visible.with_panel_ranking()
+        .order_by("-published_at", "name_sort_key", "pk")
+        .values("pk")[:PICKER_TOOLS]
+    )
     chosen = [slug for slug in also if slug and slug_re.match(slug)]  # PostgreSQL refuses NUL
     return (
         visible.filter(Q(pk__in=popular) | Q(slug__in=chosen)).only("name", "slug").order_by("name")
@@ -153,9 +159,10 @@ def listed_comparisons(request):
 
 
 def _all_comparisons(request) -> tuple[dict, str | None]:
-    """One keyset page of every comparison with its tools' panels, and the
-    comparison count: two queries. The message says why a cursor was refused
-    (the first page is shown instead)."""
+    """One keyset page of every comparison with its tools' panels: one query.
+    No total: counting every live comparison (each with two to four tools to
+    check) grew with the catalogue, and a reader paging by "Next" needs none.
+    The message says why a cursor was refused (the first page is shown instead)."""
     listed = listed_comparisons(request)
     message = None
     try:
@@ -169,4 +176,4 @@ def _all_comparisons(request) -> tuple[dict, str | None]:
     except BadCursor as error:
         message = str(error)
         page = keyset_page(listed, NEWEST_COMPARISONS, COMPARISONS_PER_PAGE)
-    return {"page": page, "count": listed.count()}, message
+    return {"page": page}, message

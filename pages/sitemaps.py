@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
-from django.db.models import Max
+from django.db import connection
+from django.db.models import OuterRef, Subquery, Value
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
@@ -25,7 +26,8 @@ from newsletter.models import Issue
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 from shiporskip.lib.urls import absolute_url
-from verdicts.models import Persona, Take, Tool
+from verdicts.list_counts import categories_with_tool_counts
+from verdicts.models import Category, Persona, Take, Tool
 
 # The protocol's limit of URLs in one sitemap file (and of files in an index).
 SITEMAP_LIMIT = 50_000
@@ -52,15 +54,72 @@ def url_prefix(route: str, placeholder_args=("-slug-",)) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Section:
-    """One kind of page: how many there are, and a slice of (loc, lastmod) in a
-    stable order (primary key or slug)."""
+    """One kind of page: how many sitemap files it needs, and the (loc, lastmod)
+    entries of one file (numbered from 1) in a stable order, at most SITEMAP_LIMIT;
+    None when the file is past the end of the section."""
 
     name: str
+
+    def files(self) -> int:
+        return max(1, -(-self.count() // SITEMAP_LIMIT))
 
     def count(self) -> int:
         raise NotImplementedError
 
-    def entries(self, start: int, stop: int) -> list[tuple[str, datetime | None]]:
+    def entries(self, page: int) -> list[tuple[str, datetime | None]] | None:
+        start = (page - 1) * SITEMAP_LIMIT
+        entries = self.slice(start, start + SITEMAP_LIMIT)
+        # A file the index lists is never a 404, even when it came out empty.
+        if not entries and page > 1 and page > self.files():
+            return None
+        return entries
+
+    def slice(self, start: int, stop: int) -> list[tuple[str, datetime | None]]:
+        raise NotImplementedError
+
+
+def _pk_bounds(model) -> tuple[int, int] | None:
+    """The lowest and highest primary key of `model`'s table, None when empty:
+    one query of two index lookups (SQLite reads MIN() or MAX() from the index
+    only when each stands alone in its SELECT)."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MIN({pk}) FROM {table}), (SELECT MAX({pk}) FROM {table})"  # noqa: S608
+        )
+        low, high = cursor.fetchone()
+    return None if low is None else (low, high)
+
+
+class RangeSection(Section):
+    """A section of one row per page (tools, comparisons) cut into files by
+    primary key: file n holds the live rows whose pk falls in the n-th run of
+    SITEMAP_LIMIT keys from the table's lowest. Counting the live rows grew with
+    the catalogue; the bounds are index lookups. A file can hold fewer URLs than
+    the limit (drafts, deleted rows), never more, and no URL is in two files."""
+
+    model = None
+
+    def files(self):
+        bounds = _pk_bounds(self.model)
+        if bounds is None:
+            return 1
+        low, high = bounds
+        return max(1, -(-(high - low + 1) // SITEMAP_LIMIT))
+
+    def in_file(self, rows, page: int):
+        """`rows` (of self.model) whose pk is in file `page`, by pk: the lowest
+        key is a subquery of the same query."""
+        lowest = Subquery(self.model.objects.order_by("pk").values("pk")[:1])
+        start = (page - 1) * SITEMAP_LIMIT
+        return rows.filter(
+            pk__gte=lowest + Value(start), pk__lt=lowest + Value(start + SITEMAP_LIMIT)
+        ).order_by("pk")
+
+    def slice(self, start, stop):
+        return self.rows(start // SITEMAP_LIMIT + 1)
+
+    def rows(self, page: int) -> list[tuple[str, datetime | None]]:
         raise NotImplementedError
 
 
@@ -78,10 +137,18 @@ class PageSection(Section):
     def count(self):
         return len(self.ROUTES)
 
-    def entries(self, start, stop):
+    def slice(self, start, stop):
+        # The latest change, read from the indexes tool_content_updated and
+        # comparison_updated, newest first until a live row.
         content = _latest(
-            Tool.objects.published().aggregate(latest=Max("content_updated_at"))["latest"],
-            Comparison.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+            Tool.objects.published()
+            .order_by("-content_updated_at")
+            .values_list("content_updated_at", flat=True)
+            .first(),
+            Comparison.objects.published()
+            .order_by("-updated_at")
+            .values_list("updated_at", flat=True)
+            .first(),
         )
         return [
             (
@@ -92,36 +159,28 @@ class PageSection(Section):
         ]
 
 
-class ToolSection(Section):
-    def count(self):
-        return Tool.objects.published().count()
+class ToolSection(RangeSection):
+    model = Tool
 
-    def entries(self, start, stop):
+    def rows(self, page):
         head, tail = url_prefix("verdicts:tool")
-        rows = (
-            Tool.objects.published()
-            .order_by("pk")
-            .values_list("slug", "content_updated_at")[start:stop]
+        rows = self.in_file(Tool.objects.published(), page).values_list(
+            "slug", "content_updated_at"
         )
         return [(f"{head}{slug}{tail}", changed) for slug, changed in rows]
 
 
-class ComparisonSection(Section):
-    def count(self):
-        return Comparison.objects.published().count()
+class ComparisonSection(RangeSection):
+    model = Comparison
 
-    def entries(self, start, stop):
+    def rows(self, page):
         head, tail = url_prefix("comparisons:compare")
         # Each of the 2-4 tool slots' slug and stored content date, then the
         # comparison's own date; empty slots read None.
-        rows = (
-            Comparison.objects.published()
-            .order_by("pk")
-            .values_list(
-                *(f"{field}__slug" for field in TOOL_FIELDS),
-                *(f"{field}__content_updated_at" for field in TOOL_FIELDS),
-                "updated_at",
-            )[start:stop]
+        rows = self.in_file(Comparison.objects.published(), page).values_list(
+            *(f"{field}__slug" for field in TOOL_FIELDS),
+            *(f"{field}__content_updated_at" for field in TOOL_FIELDS),
+            "updated_at",
         )
         slots = len(TOOL_FIELDS)
         return [
@@ -134,40 +193,51 @@ class ComparisonSection(Section):
 
 
 class CategorySection(Section):
-    """Categories with at least one published tool, dated by their latest tool."""
+    """Categories with at least one published tool (the stored counts, less the
+    scheduled), dated by their latest published tool: a subquery per category
+    that reads the index tool_category_content_updated newest first."""
 
     def _rows(self):
-        return (
+        latest = (
             Tool.objects.published()
-            .values("category__slug")
-            .annotate(latest=Max("content_updated_at"))
-            .order_by("category__slug")
+            .filter(category=OuterRef("pk"))
+            .order_by("-content_updated_at")
+            .values("content_updated_at")[:1]
+        )
+        return (
+            categories_with_tool_counts(Category.objects.all())
+            .filter(tool_count__gt=0)
+            .annotate(latest=Subquery(latest))
+            .order_by("slug")
+            .values_list("slug", "latest")
         )
 
     def count(self):
-        return self._rows().count()
+        # Categories are few; an upper bound is enough to number the files.
+        return Category.objects.count()
 
-    def entries(self, start, stop):
+    def slice(self, start, stop):
         head, tail = url_prefix("verdicts:category")
-        return [
-            (f"{head}{row['category__slug']}{tail}", row["latest"])
-            for row in self._rows()[start:stop]
-        ]
+        return [(f"{head}{slug}{tail}", latest) for slug, latest in self._rows()[start:stop]]
 
 
 class ReviewerSection(Section):
-    """Every persona, dated by their latest take (the index take_persona_updated)."""
+    """Every persona, dated by their latest take: a subquery per persona that
+    reads the index take_persona_updated newest first (a GROUP BY over every
+    take grew with the catalogue)."""
 
     def count(self):
         return Persona.objects.count()
 
-    def entries(self, start, stop):
+    def slice(self, start, stop):
         head, tail = url_prefix("verdicts:reviewer")
-        latest = dict(
-            Take.objects.values_list("persona").annotate(latest=Max("updated_at")).order_by()
+        latest = Take.objects.filter(persona=OuterRef("pk")).order_by("-updated_at")
+        personas = (
+            Persona.objects.order_by("position")
+            .annotate(latest=Subquery(latest.values("updated_at")[:1]))
+            .values_list("slug", "latest")[start:stop]
         )
-        personas = Persona.objects.order_by("position").values_list("pk", "slug")[start:stop]
-        return [(f"{head}{slug}{tail}", latest.get(pk)) for pk, slug in personas]
+        return [(f"{head}{slug}{tail}", changed) for slug, changed in personas]
 
 
 class NewsletterSection(Section):
@@ -178,7 +248,7 @@ class NewsletterSection(Section):
         sent = Issue.objects.sent().count()
         return sent + 1 if sent else 0
 
-    def entries(self, start, stop):
+    def slice(self, start, stop):
         issues = list(Issue.objects.sent().order_by("-sent_at", "-id").values_list("pk", "sent_at"))
         if not issues:
             return []
@@ -209,11 +279,11 @@ def _xml(response_lines) -> HttpResponse:
 @cached_page(uses_votes=False)
 @allow_methods("GET", "HEAD")
 def sitemap_index(request):
-    """The index: every section's files (one count query per section)."""
+    """The index: every section's files (a query per section but the pages, none
+    growing with the catalogue)."""
     lines = [f'<sitemapindex xmlns="{XMLNS}">']
     for name, section in SECTIONS.items():
-        files = max(1, -(-section.count() // SITEMAP_LIMIT))
-        for page in range(1, files + 1):
+        for page in range(1, section.files() + 1):
             loc = absolute_url(reverse("sitemap-section", args=[name, page]))
             lines.append(f"<sitemap><loc>{escape(loc)}</loc></sitemap>")
     lines.append("</sitemapindex>")
@@ -226,9 +296,8 @@ def sitemap_section(request, section, page):
     """One file of a section: at most SITEMAP_LIMIT URLs, one or two queries."""
     if section not in SECTIONS or page < 1:
         raise Http404("No such sitemap.")
-    start = (page - 1) * SITEMAP_LIMIT
-    entries = SECTIONS[section].entries(start, start + SITEMAP_LIMIT)
-    if not entries and page > 1:
+    entries = SECTIONS[section].entries(page)
+    if entries is None:
         raise Http404("That sitemap is past the end of the section.")
     lines = [f'<urlset xmlns="{XMLNS}">']
     for loc, lastmod in entries:

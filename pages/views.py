@@ -5,7 +5,6 @@ Markdown preview. The sitemap's sections are in pages/sitemaps.py."""
 import re
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,8 +17,8 @@ from pagecache.decorators import cached_page
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.methods import allow_methods
 from shiporskip.lib.urls import absolute_url
+from verdicts.list_counts import categories_with_tool_counts, published_tool_count
 from verdicts.models import Category, Persona, Tool
-from verdicts.publishing import published_q
 from verdicts.structured_data import json_ld, web_site
 from verdicts.verdict import PanelTally
 from verdicts.vocabulary import Verdict
@@ -36,7 +35,6 @@ METHODOLOGY_EXAMPLES = [PanelTally(7, 1), PanelTally(2, 1), PanelTally(3, 3), Pa
 
 def home_sections(request) -> dict:
     """Top tools, the panel, categories and the picker's tools: four queries."""
-    published = published_q("tools__")
     return {
         "top_tools": list(
             Tool.objects.published()
@@ -44,10 +42,9 @@ def home_sections(request) -> dict:
             .select_related("category")[:HOME_TOP_TOOLS]
         ),
         "personas": list(Persona.objects.all()),
+        # Stored counts (verdicts/list_counts.py), not a count of every tool.
         "categories": list(
-            Category.objects.annotate(tool_count=Count("tools", filter=published))
-            .filter(tool_count__gt=0)
-            .order_by("name")  # GROUP BY queries ignore Meta.ordering
+            categories_with_tool_counts(Category.objects.all()).filter(tool_count__gt=0)
         ),
         "picker": PairPickerForm(None, list(picker_tools(request))),
     }
@@ -167,7 +164,10 @@ def _llms_summary(counts: dict[str, int]) -> list[str]:
     ]
     for name, (title, says) in LLMS_SECTIONS.items():
         path = reverse("pages:llms_section", args=[name])
-        lines.append(f"- {_page_link(title, path)}: {says} ({counts[name]:,})")
+        # Comparisons are not counted: whether one is live depends on it and on
+        # each of its tools, and a model reading the map needs the link, not the total.
+        count = f" ({counts[name]:,})" if name in counts else ""
+        lines.append(f"- {_page_link(title, path)}: {says}{count}")
     return lines
 
 
@@ -207,13 +207,9 @@ def _text(lines: list[str]) -> HttpResponse:
 @cached_page(uses_votes=False)
 @allow_methods("GET", "HEAD")
 def llms_txt(request):
-    """A summary linking the per-section files, with how many entries each holds
-    (published only, whoever asks): two counts."""
-    counts = {
-        "tools": Tool.objects.published().count(),
-        "comparisons": Comparison.objects.published().count(),
-    }
-    return _text(_llms_summary(counts))
+    """A summary linking the per-section files, with how many tools there are
+    (published only, whoever asks): one query, from the stored category counts."""
+    return _text(_llms_summary({"tools": published_tool_count()}))
 
 
 @cached_page(uses_votes=False)

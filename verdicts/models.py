@@ -19,7 +19,7 @@ from shiporskip.lib.text_fields import (
     OneLineSlugField,
     OneLineTextField,
 )
-from verdicts import publishing, ranking, tallies
+from verdicts import list_counts, publishing, ranking, tallies
 from verdicts.signals import tally_recounted, vote_cast, vote_withdrawn
 from verdicts.slugs import slug_from_name
 from verdicts.verdict import (
@@ -36,10 +36,25 @@ from verdicts.verdict import (
 from verdicts.vocabulary import Call, Verdict
 
 
+def _leave_stored_counts(instance, stored: tuple[str, ...], save_kwargs: dict) -> None:
+    """An update of a row leaves its stored counts (verdicts/list_counts.py) as
+    they are: an instance loaded before a tool or take changed must not write its
+    old figures back."""
+    if save_kwargs.get("update_fields") is None and not instance._state.adding:
+        save_kwargs["update_fields"] = [
+            field.name
+            for field in instance._meta.concrete_fields
+            if not field.primary_key and field.name not in stored
+        ]
+
+
 class Category(models.Model):
     name = OneLineCharField(max_length=80, unique=True)
     slug = OneLineSlugField(max_length=80, unique=True, help_text="Used in URLs; lowercase.")
     description = OneLineTextField(blank=True, help_text="One or two sentences for readers.")
+    # Published tools, live or scheduled: the home page's and llms.txt's counts,
+    # kept by verdicts/list_counts.py in the transaction of each tool's change.
+    listed_tools = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -51,6 +66,7 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slug_from_name(self.name, self._meta.get_field("slug").max_length)
+        _leave_stored_counts(self, list_counts.CATEGORY_FIELDS, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -190,11 +206,36 @@ class Tool(models.Model):
             ),
             # /tools/?sort=name.
             models.Index(ranking.NameSortKey("name"), "id", name="tool_name_order"),
-            # /tools/?verdict= and the admin's panel verdict filter.
-            models.Index(fields=["panel_verdict_key"], name="tool_panel_verdict"),
+            # /tools/?verdict= and its count (covering: the published rule is in
+            # it), and the admin's panel verdict filter.
+            models.Index(
+                fields=["panel_verdict_key", "is_published", "published_at"],
+                name="tool_panel_verdict",
+            ),
+            # /tools/?verdict=: the panel order within one verdict, so a page of
+            # the verdict at the bottom of the order is read from the index too.
+            ranking.NullsLastIndex(
+                "panel_verdict_key",
+                F("panel_ship_percent").desc(nulls_last=True),
+                F("panel_average_score").desc(nulls_last=True),
+                ranking.NameSortKey("name"),
+                "id",
+                name="tool_verdict_panel_order",
+            ),
             # The admin's entry tier and published filters.
             models.Index(fields=["entry_tier"], name="tool_entry_tier"),
             models.Index(fields=["is_published", "published_at"], name="tool_published"),
+            # The sitemap's lastmod: the latest change of any tool (the pages
+            # section) and of each category's tools, newest first.
+            models.Index(fields=["-content_updated_at"], name="tool_content_updated"),
+            models.Index(
+                fields=["category", "-content_updated_at"], name="tool_category_content_updated"
+            ),
+            # The stored category counts less each category's scheduled tools
+            # (verdicts/list_counts.py): home, llms.txt, the sitemap's categories.
+            models.Index(
+                fields=["category", "is_published", "published_at"], name="tool_category_published"
+            ),
         ]
 
     def __str__(self):
@@ -302,12 +343,20 @@ class Persona(models.Model):
     lens = OneLineTextField(help_text="The question this persona judges every tool by.")
     excited_by = OneLineTextField(help_text="What makes this persona say ship.")
     tired_of = OneLineTextField(help_text="What makes this persona say skip.")
+    # Takes (and ship calls) on published tools, live or scheduled: /reviewers/'
+    # counts, kept by verdicts/list_counts.py in the transaction of each change.
+    listed_takes = models.PositiveIntegerField(default=0, editable=False)
+    listed_ships = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position"]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        _leave_stored_counts(self, list_counts.PERSONA_FIELDS, kwargs)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("verdicts:reviewer", args=[self.slug])
@@ -360,6 +409,11 @@ class Take(models.Model):
         indexes = [
             # The sitemap's reviewers: each persona's latest take.
             models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
+            # A reviewer's page: their verdicts, best score first, unscored last
+            # (views.PERSONA_VERDICTS; ties by tool name are sorted within a score).
+            ranking.NullsLastIndex(
+                F("persona"), F("score").desc(nulls_last=True), name="take_persona_score"
+            ),
         ]
 
     def __str__(self):

@@ -16,7 +16,12 @@ def published_q(prefix: str = "", now: datetime | None = None) -> Q:
     """Rows (or the rows at `prefix`, e.g. "tools__") that readers see at `now`
     (default: this moment)."""
     now = now or timezone.now()
-    return Q(**{f"{prefix}is_published": True, f"{prefix}published_at__lte": now})
+    # "Not after now" rather than "at or before now" (the same rows: published_at
+    # is never NULL). Nearly every row is published, but SQLite's planner, which
+    # cannot tell, took the date range for a selective index and sorted every
+    # published row instead of reading a list's order from its own index; a NOT
+    # keeps the range out of its choice. PostgreSQL rewrites it back to <=.
+    return Q(**{f"{prefix}is_published": True}) & ~Q(**{f"{prefix}published_at__gt": now})
 
 
 def scheduled_q(prefix: str = "", now: datetime | None = None) -> Q:

@@ -2,7 +2,7 @@
 reviewers and search. Open-data endpoints live in verdicts/open_data_views.py,
 readers' actions (votes, bookmarks) in verdicts/reader_views.py."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -11,7 +11,9 @@ from shiporskip.lib.keyset import BadCursor, Key, Ordering, keyset_page, redirec
 from shiporskip.lib.methods import allow_methods
 from verdicts.forms import ToolListForm
 from verdicts.history import load_take_history, verdict_timeline
-from verdicts.models import Call, Category, Persona, Take, Tool
+from verdicts.list_counts import personas_with_verdict_counts
+from verdicts.models import Category, Persona, Take, Tool
+from verdicts.publishing import published_q
 from verdicts.search import parse_query, search_tools
 from verdicts.search_page_sections import search_page_sections
 from verdicts.structured_data import json_ld, software_application
@@ -108,12 +110,9 @@ def category_page(request, slug):
 @cached_page(uses_votes=False)
 @allow_methods("GET", "HEAD")
 def reviewers(request):
-    """The panel with how many published tools each has judged: one query."""
-    judged = Q(takes__tool__in=Tool.objects.visible_to(request.user))
-    personas = Persona.objects.annotate(
-        verdicts=Count("takes", filter=judged),
-        ships=Count("takes", filter=judged & Q(takes__call=Call.SHIP)),
-    ).order_by("position")  # GROUP BY queries ignore Meta.ordering
+    """The panel with how many published tools each has judged, from the stored
+    counts (verdicts/list_counts.py; staff too, as readers see it): one query."""
+    personas = personas_with_verdict_counts(Persona.objects.all())
     return render(request, "verdicts/reviewers.html", {"personas": personas})
 
 
@@ -132,19 +131,23 @@ PERSONA_VERDICTS = Ordering(
 @allow_methods("GET", "HEAD")
 def reviewer_page(request, slug):
     """A persona's verdicts, optionally in one category, a keyset page at a time:
-    four queries."""
+    four queries, none growing with the catalogue but the count of one category's
+    verdicts (the whole count is stored: verdicts/list_counts.py)."""
     if "page" in request.GET:
         return redirect_page_number(request)
-    persona = get_object_or_404(Persona, slug=slug)
-    visible = Tool.objects.visible_to(request.user)
-    categories = list(
-        Category.objects.filter(tools__in=visible.filter(takes__persona=persona)).distinct()
-    )
-    takes = (
-        Take.objects.filter(persona=persona, tool__in=visible)
-        .select_related("tool__category")
-        .annotate(tool_name=F("tool__name"))
-    )
+    staff = request.user.is_staff
+    personas = Persona.objects.filter(slug=slug)
+    if not staff:
+        personas = personas_with_verdict_counts(personas)
+    persona = get_object_or_404(personas)
+    # Joined, not `tool__in=<published tools>`: that subquery listed every tool.
+    visible = Q() if staff else published_q("tool__")
+    takes = Take.objects.filter(visible, persona=persona)
+    categories = list(Category.objects.filter(Exists(takes.filter(tool__category=OuterRef("pk")))))
+    # Not select_related("tool__category"): joining the categories led SQLite to
+    # read every take by category and sort them all; each take's category is one
+    # of `categories`, given to its tool below.
+    takes = takes.select_related("tool").annotate(tool_name=F("tool__name"))
     chosen = request.GET.get("category", "")
     known = {category.slug: category for category in categories}
     context = {"persona": persona, "categories": categories, "category": known.get(chosen)}
@@ -169,7 +172,11 @@ def reviewer_page(request, slug):
         status = 400
         context["message"] = str(error)
         page = keyset_page(takes, PERSONA_VERDICTS, VERDICTS_PER_PAGE)
-    context.update(page=page, count=takes.count())
+    by_id = {category.pk: category for category in categories}
+    for take in page.object_list:
+        take.tool.category = by_id[take.tool.category_id]
+    whole = context["category"] is None and not staff
+    context.update(page=page, count=persona.verdicts if whole else takes.count())
     return render(request, "verdicts/reviewer.html", context, status=status)
 
 

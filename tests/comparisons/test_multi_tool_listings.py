@@ -137,10 +137,11 @@ def test_home_feed_and_sitemap_cost_the_same_for_pairs_and_fours(
     # Pins as for pairs (test_feed, test_sitemap, test_home_page), with 4-tool rows.
     with django_assert_num_queries(3):
         assert client.get("/feeds/comparisons/").status_code == 200
-    # The sitemap index: the content version and a count per section.
+    # The sitemap index: the content version and a query per section (key bounds or a count).
     with django_assert_num_queries(6):
         assert client.get("/sitemap.xml").status_code == 200
     with django_assert_num_queries(2):  # the content version, one file's rows
         assert client.get("/sitemaps/comparisons-1.xml").status_code == 200
-    with django_assert_num_queries(3):
+    # The content version and the stored tool counts (comparisons are not counted).
+    with django_assert_num_queries(2):
         assert client.get("/llms.txt").status_code == 200

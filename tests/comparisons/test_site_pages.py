@@ -63,7 +63,10 @@ def test_llms_txt_describes_the_site_and_links_every_section(client):
         f"- [Tools]({SITE}/llms/tools.txt): every published tool with its panel verdict, "
         "best first (2)"
     ) in body
-    assert f"- [Comparisons]({SITE}/llms/comparisons.txt): every comparison" in body
+    assert (
+        f"- [Comparisons]({SITE}/llms/comparisons.txt): every comparison an editor picked, "
+        "newest first\n"
+    ) in body
     assert "Rocket" not in body  # the summary stays the same size however many tools
 
     tools = client.get("/llms/tools.txt")
@@ -92,7 +95,7 @@ def test_llms_txt_and_its_sections_run_a_constant_number_of_queries(
     for _ in range(tools // 2):
         make_comparison(make_tool(), make_tool())
     # +1 each: the content version read by the page cache
-    with django_assert_num_queries(3):  # two counts
+    with django_assert_num_queries(2):  # the stored tool counts (comparisons are not counted)
         client.get("/llms.txt")
     with django_assert_num_queries(2):
         body = client.get("/llms/tools.txt").content.decode()

@@ -82,3 +82,28 @@ def test_an_unknown_category_is_a_400_that_still_shows_every_verdict(client, ske
 def test_the_panel_breadcrumb_leads_to_the_index(client, skeptic):
     html = client.get("/reviewers/skeptic/").content.decode()
     assert '<a href="/reviewers/">Reviewers</a>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tools", [2, 45])
+def test_a_reviewer_page_runs_a_constant_number_of_queries(
+    client, django_assert_num_queries, tools
+):
+    persona = make_persona(name="Skeptic", slug="skeptic")
+    agents, models = make_category(name="Agents"), make_category(name="Models")
+    for n in range(tools):
+        make_take(make_tool(category=agents if n % 2 else models), persona, score=n % 100)
+    make_take(make_tool(name="Draft", is_published=False, category=agents), persona)
+    # The content version, the persona with its stored counts, its categories,
+    # one page of verdicts (each tool's category is one of those categories).
+    with django_assert_num_queries(4):
+        response = client.get("/reviewers/skeptic/")
+    text = verdicts(response)
+    assert f"{tools} verdicts" in text  # the stored count; the draft is not counted
+    assert text.count("/100 ·") == min(tools, 40)
+    assert "Draft" not in text
+    # In one category the count is counted: one more query.
+    with django_assert_num_queries(5):
+        response = client.get("/reviewers/skeptic/", {"category": "agents"})
+    in_agents = tools // 2
+    assert f"{in_agents} verdict{'s' if in_agents != 1 else ''}" in verdicts(response)
