@@ -1,6 +1,6 @@
 """The newsletter in the admin: issues with their delivery counts, each delivery,
-and the subscribers. All read-only: issues are composed and sent by
-`manage.py send_weekly_digest`, subscribers manage themselves by email."""
+the subscribers and their verified votes. All read-only: issues are composed and
+sent by `manage.py send_weekly_digest`, subscribers manage themselves by email."""
 
 import csv
 import smtplib
@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from newsletter.delivery import build_message, prepare
-from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.models import Delivery, Issue, Subscriber, VerifiedVote
+from verdicts.admin import ToolFilter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -197,3 +198,24 @@ class SubscriberAdmin(ReadOnlyAdmin):
     actions = [export_subscribers_csv]
     fields = list_display
     readonly_fields = list_display
+
+
+@admin.register(VerifiedVote)
+class VerifiedVoteAdmin(ReadOnlyAdmin):
+    """Verified readers' votes (newsletter/verified.py): the desk looks, by tool, call
+    or address; nobody edits them. The tool is named in a search box (ToolFilter),
+    never a link per tool."""
+
+    list_display = ["tool", "call", "subscriber", "tool_tally", "updated_at"]
+    list_filter = ["call", ToolFilter]
+    list_select_related = ["tool", "subscriber"]
+    # One reader's votes by their exact address (any case).
+    search_fields = ["=subscriber__email"]
+    # Counting every vote row for "N total" is the slow part of a huge list.
+    show_full_result_count = False
+    fields = ["tool", "call", "subscriber", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(description="Tool's verified tally")
+    def tool_tally(self, vote):
+        return vote.tool.verified.summary
