@@ -49,6 +49,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletter import verified
 from newsletter.digest import NEWSLETTER_NAME, READER_UNSUBSCRIBE_URL
 from newsletter.models import Delivery, Issue, Subscriber
 
@@ -65,9 +66,14 @@ def _site_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def build_message(issue: Issue, to: str, unsubscribe_url: str | None) -> EmailMultiAlternatives:
-    """The issue as one reader's message; unsubscribe_url=None for an editor's test copy."""
+def build_message(
+    issue: Issue, to: str, unsubscribe_url: str | None, vote_url: str | None = None
+) -> EmailMultiAlternatives:
+    """The issue as one reader's message; unsubscribe_url=None for an editor's test copy.
+    vote_url: the reader's verified-vote page (newsletter/verified.py); without it
+    the vote link leads to the sign-up page, as the unsubscribe link does."""
     link = unsubscribe_url or f"{settings.SITE_URL}{reverse('newsletter:subscribe')}"
+    vote_link = vote_url or f"{settings.SITE_URL}{reverse('newsletter:subscribe')}"
     headers = {
         "Message-ID": make_msgid(domain=_site_domain()),
         "List-Id": f"{NEWSLETTER_NAME} <weekly.{_site_domain()}>",
@@ -78,13 +84,18 @@ def build_message(issue: Issue, to: str, unsubscribe_url: str | None) -> EmailMu
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=issue.subject if unsubscribe_url else f"[Test copy] {issue.subject}",
-        body=issue.text_body.replace(READER_UNSUBSCRIBE_URL, link),
+        body=issue.text_body.replace(READER_UNSUBSCRIBE_URL, link).replace(
+            verified.READER_VOTE_URL, vote_link
+        ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers=headers,
     )
     message.attach_alternative(
-        issue.html_body.replace(READER_UNSUBSCRIBE_URL, html.escape(link)), "text/html"
+        issue.html_body.replace(READER_UNSUBSCRIBE_URL, html.escape(link)).replace(
+            verified.READER_VOTE_URL, html.escape(vote_link)
+        ),
+        "text/html",
     )
     return message
 
@@ -275,7 +286,10 @@ def deliver_one(transport: Transport, delivery_id: int, issue: Issue) -> Result:
     try:
         prepared = prepare(
             build_message(
-                issue, subscriber.email, f"{settings.SITE_URL}{subscriber.unsubscribe_url}"
+                issue,
+                subscriber.email,
+                f"{settings.SITE_URL}{subscriber.unsubscribe_url}",
+                vote_url=f"{settings.SITE_URL}{verified.vote_url(subscriber, issue)}",
             )
         )
     except Exception as error:  # whatever is wrong with this one row must not stop the run

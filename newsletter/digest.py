@@ -35,6 +35,7 @@ from django.utils import timezone
 from comparisons.models import TOOL_FIELDS as COMPARED_TOOLS
 from comparisons.models import Comparison
 from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.verified import READER_VOTE_URL
 from shiporskip.lib.urls import absolute_url
 from verdicts.head_to_head import bottom_line
 from verdicts.models import Take, Tool
@@ -302,6 +303,7 @@ def _render(digest: Digest) -> tuple[str, str, str]:
         "subject": digest.subject,
         "week_label": f"Week {week}, {year}",
         "unsubscribe_url": READER_UNSUBSCRIBE_URL,
+        "vote_url": READER_VOTE_URL,
         "issue_url": ISSUE_URL,
     }
     return (

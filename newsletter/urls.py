@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsletter import archive, feedback, feeds, views
+from newsletter import archive, feedback, feeds, verified_views, views
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("newsletter/confirm/<str:token>/", views.confirm, name="confirm"),
     path("newsletter/manage/<str:token>/", views.manage, name="manage"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/vote/<str:token>/", verified_views.vote_page, name="vote"),
     path("newsletter/esp/<slug:esp>/tracking/", feedback.tracking_webhook, name="esp_tracking"),
 ]
