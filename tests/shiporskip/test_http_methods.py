@@ -35,8 +35,10 @@ ROUTE_TABLE = {
     "newsletter/confirm/<str:token>/": (["<confirm>"], FORM),
     "newsletter/esp/<slug:esp>/tracking/": (["postmark"], POST),
     "newsletter/issues/<int:number>/": (["<sent issue>"], GET),
+    "newsletter/manage/<str:token>/": (["<manage>"], GET),
     "newsletter/subscribe/": ([], FORM),
     "newsletter/unsubscribe/<str:token>/": (["<unsubscribe>"], FORM),
+    "newsletter/vote/<str:token>/": (["<vote>"], FORM),
     "reviewers/": ([], GET),
     "reviewers/<slug:slug>/": (["builder"], GET),
     "robots.txt": ([], GET),
@@ -79,9 +81,13 @@ def _path(route: str) -> str:
     real = {
         "<confirm>": tokens.confirm_token(subscriber),
         "<unsubscribe>": tokens.unsubscribe_token(subscriber),
+        "<manage>": tokens.manage_token(subscriber, timezone.now()),
     }
     if "<sent issue>" in values:
         real["<sent issue>"] = str(_sent_issue().pk)
+    if "<vote>" in values:
+        voter = make_subscriber()  # confirmed: the page answers 200
+        real["<vote>"] = tokens.vote_token(voter, _sent_issue())
     return fill(route, [real.get(value, value) for value in values])
 
 
