@@ -43,9 +43,14 @@ def _page(request, token, subscriber, issue, message="", status=200):
 @allow_methods("GET", "HEAD", "POST")  # outermost: it sees the view is csrf_exempt
 @cross_origin_protected
 def vote_page(request, token):
-    """Four queries to show (subscriber, issue, tools with the reader's votes, and
-    the session-free page itself needs none more); a vote adds the tool look-up,
-    the rate-limit counter and cast()'s transaction."""
+    """Three queries to show, whatever the issue's size (the subscriber, the issue,
+    its tools with the reader's votes); a vote adds the tool's look-up, the
+    rate-limit counter and cast()'s transaction, then 303s back.
+
+    Answers 400 for a forged, damaged or expired link, 403 for a reader who is
+    no longer a confirmed, deliverable subscriber, 400 (above the page) for a
+    tool outside the issue or a call other than ship/skip, 429 past
+    VOTE_RATE_LIMIT."""
     try:
         subscriber, issue_pk = tokens.subscriber_and_issue_for_vote_token(token)
     except tokens.ExpiredToken:

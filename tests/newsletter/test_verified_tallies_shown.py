@@ -179,3 +179,15 @@ def test_verified_votes_add_no_query_to_the_pages(client, pair, django_assert_nu
         assert client.get("/tools/alpha/").status_code == 200
     with django_assert_num_queries(5):
         assert client.get("/tools/alpha.json").status_code == 200
+
+
+def test_the_methodology_explains_both_tallies(client, settings):
+    settings.NEWSLETTER_VOTE_MAX_AGE = 30 * 24 * 3600
+    text = text_of(client.get("/methodology/").content.decode())
+    community = text[text.index("Community votes Anyone") : text.index("Verified readers Sub")]
+    readers = text[text.index("Verified readers Sub") : text.index("Editorial independence Tools")]
+    assert "anonymously" in community and "random visitor id kept in a cookie" in community
+    assert "One vote per subscriber per tool." in readers
+    assert "Only confirmed subscribers" in readers and "Opening the link never votes" in readers
+    assert "shown only from 10 votes" in readers and "3 ship, 1 skip" in readers
+    assert "30 days after its issue" in readers

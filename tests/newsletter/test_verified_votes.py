@@ -285,3 +285,15 @@ def _stored_issue(comparison, created=None, changed=()) -> Issue:
     issue.comparisons.add(comparison)
     issue.changed_tools.add(*changed)
     return issue
+
+
+def test_an_editor_s_test_copy_links_to_the_sign_up_page_instead(news, settings):
+    from newsletter.delivery import build_message
+
+    settings.SITE_URL = SITE
+    issue = _stored_issue(news)
+    issue.text_body = f"Vote: {verified.READER_VOTE_URL}"
+    issue.html_body = f'<a href="{verified.READER_VOTE_URL}">Vote</a>'
+    copy = build_message(issue, "editor@example.com", unsubscribe_url=None)
+    assert copy.body == f"Vote: {SITE}/newsletter/subscribe/"
+    assert copy.alternatives[0][0] == f'<a href="{SITE}/newsletter/subscribe/">Vote</a>'
