@@ -297,3 +297,12 @@ def test_an_editor_s_test_copy_links_to_the_sign_up_page_instead(news, settings)
     copy = build_message(issue, "editor@example.com", unsubscribe_url=None)
     assert copy.body == f"Vote: {SITE}/newsletter/subscribe/"
     assert copy.alternatives[0][0] == f'<a href="{SITE}/newsletter/subscribe/">Vote</a>'
+
+
+def test_an_editor_saving_a_tool_loaded_before_a_vote_keeps_the_vote(readers, news):
+    stale = Tool.objects.get(name="Alpha")
+    verified.cast(readers[0], stale, Call.SHIP)
+    stale.tagline = "Edited after the vote"
+    stale.save()
+    assert counts("Alpha") == (1, 0)
+    assert Tool.objects.get(name="Alpha").tagline == "Edited after the vote"
