@@ -1,7 +1,7 @@
 """The newsletter in the admin: issues with their delivery counts, each delivery,
-the subscribers and what they follow. All read-only: issues are composed and
-sent by `manage.py send_weekly_digest`, subscribers manage themselves (and their
-follows) by email."""
+the subscribers, what they follow and their verified votes. All read-only: issues
+are composed and sent by `manage.py send_weekly_digest`, subscribers manage
+themselves (and their follows) by email."""
 
 import csv
 import smtplib
@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from newsletter.delivery import build_message, prepare
-from newsletter.models import Delivery, Follow, Issue, Subscriber
+from newsletter.models import Delivery, Follow, Issue, Subscriber, VerifiedVote
+from verdicts.admin import ToolFilter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -249,3 +250,24 @@ class FollowAdmin(ReadOnlyAdmin):
     autocomplete_fields = ["subscriber", "tool", "category"]
     fields = ["subscriber", "tool", "category", "created_at", "confirmed_at", "confirmation_due_at"]
     readonly_fields = fields
+
+
+@admin.register(VerifiedVote)
+class VerifiedVoteAdmin(ReadOnlyAdmin):
+    """Verified readers' votes (newsletter/verified.py): the desk looks, by tool, call
+    or address; nobody edits them. The tool is named in a search box (ToolFilter),
+    never a link per tool."""
+
+    list_display = ["tool", "call", "subscriber", "tool_tally", "updated_at"]
+    list_filter = ["call", ToolFilter]
+    list_select_related = ["tool", "subscriber"]
+    # One reader's votes by their exact address (any case).
+    search_fields = ["=subscriber__email"]
+    # Counting every vote row for "N total" is the slow part of a huge list.
+    show_full_result_count = False
+    fields = ["tool", "call", "subscriber", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(description="Tool's verified tally")
+    def tool_tally(self, vote):
+        return vote.tool.verified.summary

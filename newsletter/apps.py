@@ -11,7 +11,10 @@ class NewsletterConfig(AppConfig):
 
         from newsletter import feedback
         from newsletter.models import Issue
+        from newsletter.verified import verified_tally_changed
         from pagecache import invalidation
 
         invalidation.retire_pages_when_saved(Issue)
+        # A verified vote moves a tally shown beside the community's: the same pages go.
+        invalidation.retire_vote_pages_on(verified_tally_changed)
         tracking.connect(feedback.record, dispatch_uid="newsletter-esp-feedback")

@@ -59,7 +59,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import personal
+from newsletter import personal, verified
 from newsletter.digest import NEWSLETTER_NAME
 from newsletter.models import Delivery, Issue, Subscriber
 
@@ -83,14 +83,18 @@ def build_message(
     to: str,
     unsubscribe_url: str | None,
     manage_url: str | None = None,
+    vote_url: str | None = None,
     delivery: Delivery | None = None,
 ) -> EmailMultiAlternatives:
     """The issue as one reader's message, personalised from the delivery's snapshot
     (scope and followed tools) when given; unsubscribe_url=None for an editor's test
-    copy (no lead, the sign-up page in place of the reader's links)."""
+    copy (no lead, the sign-up page in place of the reader's links). vote_url: the
+    reader's verified-vote page (newsletter/verified.py)."""
     subscribe = f"{settings.SITE_URL}{reverse('newsletter:subscribe')}"
     links = personal.ReaderLinks(
-        unsubscribe_url=unsubscribe_url or subscribe, manage_url=manage_url or subscribe
+        unsubscribe_url=unsubscribe_url or subscribe,
+        manage_url=manage_url or subscribe,
+        vote_url=vote_url or subscribe,
     )
     scope = delivery.digest_scope if delivery else Subscriber.DigestScope.EVERYTHING
     followed = delivery.followed_tool_ids if delivery else []
@@ -317,6 +321,7 @@ def deliver_one(transport: Transport, delivery: Delivery, issue: Issue) -> Resul
                 # Dated by the issue, so every attempt carries the same link.
                 manage_url=f"{settings.SITE_URL}{subscriber.manage_url(issue.created_at)}",
                 delivery=delivery,
+                vote_url=f"{settings.SITE_URL}{verified.vote_url(subscriber, issue)}",
             )
         )
     except Exception as error:  # whatever is wrong with this one row must not stop the run

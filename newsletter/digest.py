@@ -38,6 +38,7 @@ from comparisons.models import Comparison
 from newsletter import personal
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.personal import READER_UNSUBSCRIBE_URL
+from newsletter.verified import READER_VOTE_URL
 from shiporskip.lib.urls import absolute_url
 from verdicts.head_to_head import bottom_line
 from verdicts.models import Take, Tool
@@ -310,6 +311,7 @@ def _render(digest: Digest) -> tuple[str, str, str]:
         "reader_lead": personal.READER_LEAD,
         "shared_start": personal.SHARED_TEXT_START,
         "shared_end": personal.SHARED_TEXT_END,
+        "vote_url": READER_VOTE_URL,
         "issue_url": ISSUE_URL,
     }
     return (

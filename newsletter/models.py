@@ -8,6 +8,7 @@ from django.utils import timezone
 from newsletter import tokens
 from newsletter.addresses import validate_public_domain
 from shiporskip.lib.text_fields import OneLineCharField
+from verdicts.vocabulary import Call
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -447,3 +448,41 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.issue_id} to {self.subscriber_id}: {self.status}"
+
+
+class VerifiedVote(models.Model):
+    """A confirmed subscriber's ship/skip on a tool of an issue they received, cast
+    on the page their signed email link opens (newsletter/verified.py): one per
+    subscriber and tool, changeable. The tool's verified_ship_votes and
+    verified_skip_votes count these rows, moved in the same transaction."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="verified_votes"
+    )
+    tool = models.ForeignKey(
+        "verdicts.Tool", on_delete=models.CASCADE, related_name="verified_votes"
+    )
+    call = models.CharField(max_length=4, choices=Call.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            # Also the index for "this reader's votes" on the vote page.
+            models.UniqueConstraint(
+                fields=["subscriber", "tool"], name="one_verified_vote_per_subscriber"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(call__in=Call.values), name="verified_vote_call_valid"
+            ),
+        ]
+        indexes = [
+            # The admin's list by tool (its tool filter), newest first.
+            models.Index(fields=["tool", "-id"], name="verified_vote_tool_newest"),
+            # The admin's list filtered by call, newest first.
+            models.Index(fields=["call", "-id"], name="verified_vote_call_newest"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_call_display()} on {self.tool_id} by subscriber {self.subscriber_id}"

@@ -44,6 +44,7 @@ from django.utils import timezone
 from comparisons.models import TOOL_FIELDS as COMPARED_TOOLS
 from comparisons.models import Comparison
 from newsletter.models import Follow, Subscriber
+from newsletter.verified import READER_VOTE_URL
 from shiporskip.lib.urls import absolute_url
 from verdicts.history import ChangeKind, changes_of_one_take, newest_first
 from verdicts.models import Take, Tool
@@ -221,6 +222,7 @@ class ReaderLinks:
 
     unsubscribe_url: str
     manage_url: str
+    vote_url: str  # the verified-vote page (newsletter/verified.py)
 
 
 def reader_values(links: ReaderLinks, lead_html: str, lead_text: str) -> tuple[dict, dict]:
@@ -230,6 +232,7 @@ def reader_values(links: ReaderLinks, lead_html: str, lead_text: str) -> tuple[d
         READER_LEAD: lead_html,
         READER_UNSUBSCRIBE_URL: html.escape(links.unsubscribe_url),
         READER_MANAGE_URL: html.escape(links.manage_url),
+        READER_VOTE_URL: html.escape(links.vote_url),
     }
     text_values = {
         READER_LEAD: lead_text,
@@ -237,6 +240,7 @@ def reader_values(links: ReaderLinks, lead_html: str, lead_text: str) -> tuple[d
         SHARED_TEXT_END: "",
         READER_UNSUBSCRIBE_URL: links.unsubscribe_url,
         READER_MANAGE_URL: links.manage_url,
+        READER_VOTE_URL: links.vote_url,
     }
     return html_values, text_values
 

@@ -8,7 +8,9 @@ reused for another address. A confirmation token also carries the moment the
 subscriber last left (Subscriber.left_marker): once they unsubscribe, a link sent
 before cannot subscribe them again (StaleToken). Confirmation links minted before
 the marker existed carry none: they still work for a pending subscriber who never
-left.
+left. A verified-vote link (vote_token) names the subscriber, the address and
+the issue, dated by the issue like the manage link, and expires
+NEWSLETTER_VOTE_MAX_AGE after it.
 """
 
 from django.conf import settings
@@ -18,6 +20,7 @@ _CONFIRM_SALT = "newsletter.confirm"
 _UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 _MANAGE_SALT = "newsletter.manage"
 _FOLLOW_SALT = "newsletter.follow"
+_VOTE_SALT = "newsletter.vote"
 
 
 class InvalidToken(Exception):
@@ -181,3 +184,39 @@ def _subscriber(model, pk, email):
     if subscriber is None or subscriber.email.lower() != email:
         raise InvalidToken
     return subscriber
+
+
+def vote_token(subscriber, issue) -> str:
+    """The token of an issue's verified-vote link for one reader.
+
+    Dated by the issue (its created_at), not by a signing timestamp, so the same
+    message composed again (a re-run after a crash) carries the very same link;
+    it expires NEWSLETTER_VOTE_MAX_AGE seconds after that date.
+    """
+    signer = signing.Signer(salt=_VOTE_SALT)
+    issued = int(issue.created_at.timestamp())
+    return signer.sign_object(
+        [subscriber.pk, subscriber.email.lower(), issue.pk, issued], compress=True
+    )
+
+
+def subscriber_and_issue_for_vote_token(token: str, now=None):
+    """(subscriber, issue pk) a verified-vote link names, in any subscription state
+    (the caller says what an unsubscribed reader may do). Raises ExpiredToken once
+    the link is older than NEWSLETTER_VOTE_MAX_AGE seconds (or dated in the future
+    by more than a minute), InvalidToken for anything forged, damaged or naming
+    another address."""
+    import time
+
+    from newsletter.models import Subscriber
+
+    try:
+        pk, email, issue_pk, issued = signing.Signer(salt=_VOTE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise InvalidToken from None
+    if not all(isinstance(value, int) for value in (pk, issue_pk, issued)):
+        raise InvalidToken
+    age = (time.time() if now is None else now.timestamp()) - issued
+    if age > settings.NEWSLETTER_VOTE_MAX_AGE or age < -60:
+        raise ExpiredToken
+    return _subscriber(Subscriber, pk, email), issue_pk

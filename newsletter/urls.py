@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsletter import archive, feedback, feeds, views
+from newsletter import archive, feedback, feeds, verified_views, views
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("newsletter/follow/confirm/<str:token>/", views.follow_confirm, name="follow_confirm"),
     path("newsletter/follow/<slug:slug>/", views.follow, name="follow"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("newsletter/vote/<str:token>/", verified_views.vote_page, name="vote"),
     path("newsletter/esp/<slug:esp>/tracking/", feedback.tracking_webhook, name="esp_tracking"),
 ]

@@ -33,7 +33,7 @@ from verdicts.models import Category, Persona, Take, Tool
 SITEMAP_LIMIT = 50_000
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Change when /methodology/ is rewritten: it has no row to date it.
-METHODOLOGY_REVISED = datetime(2026, 11, 21, tzinfo=UTC)
+METHODOLOGY_REVISED = datetime(2026, 11, 30, tzinfo=UTC)
 
 
 def _w3c(moment: datetime | None) -> str | None:

@@ -72,6 +72,7 @@ def methodology(request):
         "examples": METHODOLOGY_EXAMPLES,
         "min_takes": settings.VERDICT_MIN_TAKES,
         "min_votes": settings.COMMUNITY_MIN_VOTES,
+        "vote_days": settings.NEWSLETTER_VOTE_MAX_AGE // 86400,
     }
     return render(request, "pages/methodology.html", context)
 

@@ -27,6 +27,7 @@ from verdicts.verdict import (
     PanelReaderGap,
     PanelScores,
     PanelTally,
+    VerifiedTally,
     panel_from_takes,
     panel_reader_gap,
     panel_reader_gap_label,
@@ -34,6 +35,9 @@ from verdicts.verdict import (
 
 # Re-exported: callers reach the vocabulary where they reach the models.
 from verdicts.vocabulary import Call, Verdict
+
+# Tool's verified readers' counters, written only by the newsletter's verified votes.
+VERIFIED_TALLY_FIELDS = ("verified_ship_votes", "verified_skip_votes")
 
 
 def _leave_stored_counts(instance, stored: tuple[str, ...], save_kwargs: dict) -> None:
@@ -160,6 +164,11 @@ class Tool(models.Model):
     # every page reads a tally without counting a million vote rows.
     community_ship_votes = models.PositiveIntegerField(default=0, editable=False)
     community_skip_votes = models.PositiveIntegerField(default=0, editable=False)
+    # Verified readers' votes (one per confirmed subscriber, from the signed link in
+    # their issue), counted on the row by newsletter/verified.py in the vote's own
+    # transaction: shown beside the community tally, never mixed into it.
+    verified_ship_votes = models.PositiveIntegerField(default=0, editable=False)
+    verified_skip_votes = models.PositiveIntegerField(default=0, editable=False)
     # The panel as verdicts/verdict.py computes it from the takes, stored by
     # verdicts/tallies.py in the transaction of each take's save or delete, so
     # lists sort and filter on indexed columns instead of counting every take.
@@ -251,12 +260,14 @@ class Tool(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "content_updated_at"}
         elif not self._state.adding:
-            # The stored panel belongs to verdicts/tallies.py: an instance loaded
-            # before a take changed must not write its old figures back.
+            # The stored panel belongs to verdicts/tallies.py, the verified tally to
+            # the newsletter's votes: an instance loaded before a take or a vote
+            # changed must not write its old figures back.
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in tallies.PANEL_FIELDS
+                if not field.primary_key
+                and field.name not in (*tallies.PANEL_FIELDS, *VERIFIED_TALLY_FIELDS)
             ]
         super().save(*args, **kwargs)
 
@@ -304,6 +315,11 @@ class Tool(models.Model):
     @cached_property
     def community(self) -> CommunityTally:
         return CommunityTally(ship=self.community_ship_votes, skip=self.community_skip_votes)
+
+    @cached_property
+    def verified(self) -> VerifiedTally:
+        """Verified readers' votes, from the stored counters: no query."""
+        return VerifiedTally(ship=self.verified_ship_votes, skip=self.verified_skip_votes)
 
     @property
     def reader_gap(self) -> PanelReaderGap | None:

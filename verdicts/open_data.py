@@ -2,7 +2,8 @@
 
 One function builds the payload so /tools/<slug>.json, the comparison JSON and
 anything else that exports a tool can never disagree with each other or with
-the page, which reads the same PanelTally, CommunityTally and PanelScores.
+the page, which reads the same PanelTally, CommunityTally, VerifiedTally and
+PanelScores.
 """
 
 from django.http import JsonResponse
@@ -97,6 +98,8 @@ def tool_payload(tool, panel_size: int) -> dict:
             "unscored_takes": scores.unscored,
         },
         "community": community.as_dict(),
+        # Confirmed subscribers' votes from their issue's signed link, counted apart.
+        "verified_readers": tool.verified.as_dict(),
         "readers_vs_panel": {
             # Readers' ship % minus the panel's; null until both have spoken enough.
             "points": gap.points if gap else None,

@@ -1,10 +1,11 @@
 """The verdict arithmetic, in one place.
 
-Pages, JSON, emails and the admin all read panel and community figures from
-these small value objects, so a number can never differ between them. Two
-settings bound what a figure may claim: VERDICT_MIN_TAKES (below it the panel's
-verdict is preliminary) and COMMUNITY_MIN_VOTES (below it readers' votes are
-shown as counts, never as a percentage).
+Pages, JSON, emails and the admin all read panel, community and verified
+readers' figures from these small value objects, so a number can never differ
+between them. Two settings bound what a figure may claim: VERDICT_MIN_TAKES
+(below it the panel's verdict is preliminary) and COMMUNITY_MIN_VOTES (below it
+readers' votes, anonymous or verified, are shown as counts, never as a
+percentage).
 """
 
 from dataclasses import dataclass, field
@@ -202,6 +203,15 @@ class CommunityTally(_ShipSkipCounts):
             return self.counts_label
         noun = "vote" if self.total == 1 else "votes"
         return f"{self.ship_percent}% ship · {self.total} {noun}"
+
+
+@dataclass(frozen=True)
+class VerifiedTally(CommunityTally):
+    """Verified readers' ship/skip votes on one tool: one per confirmed subscriber,
+    cast from the signed link in their issue (newsletter/verified.py). Kept apart
+    from the anonymous CommunityTally and held to the same minimum sample."""
+
+    NONE = "No verified votes yet"
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,9 @@ NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600
 NEWSLETTER_MANAGE_MAX_AGE = env_int("NEWSLETTER_MANAGE_MAX_AGE", 90 * 24 * 3600)
 # Most tools and categories one subscriber may follow (the manage page says so beyond).
 NEWSLETTER_MAX_FOLLOWS = env_int("NEWSLETTER_MAX_FOLLOWS", 200, minimum=1)
+# Seconds an issue's verified-vote link (newsletter/verified.py) stays valid after
+# the issue was composed.
+NEWSLETTER_VOTE_MAX_AGE = env_int("NEWSLETTER_VOTE_MAX_AGE", 30 * 24 * 3600, minimum=1)
 # How many times send_weekly_digest tries an address the mail server refused.
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 # How many new comparisons, and how many updated verdicts, an issue's email shows;

@@ -9,6 +9,7 @@ from django.utils import timezone
 from comparisons.models import Comparison
 from newsletter import digest, personal
 from newsletter.models import Delivery, Issue
+from newsletter.verified import READER_VOTE_URL
 from tests.factories import (
     make_comparison,
     make_persona,
@@ -246,9 +247,14 @@ def test_the_rendered_issue_shows_both_panels_and_the_community_with_absolute_li
         ],
     )
     hrefs = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
-    assert hrefs and all(href.startswith("https://shiporskip.example/") for href in hrefs[:-2])
-    # The reader's own links, put in per message (newsletter/personal.py).
+    # Each message puts in its reader's own links: the verified vote, unsubscribe,
+    # manage (newsletter/personal.py fills them in).
+    own = [READER_VOTE_URL, digest.READER_UNSUBSCRIBE_URL, personal.READER_MANAGE_URL]
+    assert [href for href in hrefs if href in own] == own
     assert hrefs[-2:] == [digest.READER_UNSUBSCRIBE_URL, personal.READER_MANAGE_URL]
+    shared = [href for href in hrefs if href not in own]
+    assert shared and all(href.startswith("https://shiporskip.example/") for href in shared)
+    assert f"as a verified reader: {READER_VOTE_URL}" in text
 
 
 def test_publishing_stores_the_issue_and_a_delivery_per_confirmed_subscriber():

@@ -42,6 +42,7 @@ ROUTE_TABLE = {
     "newsletter/manage/<str:token>/": (["<manage>"], FORM),
     "newsletter/subscribe/": ([], FORM),
     "newsletter/unsubscribe/<str:token>/": (["<unsubscribe>"], FORM),
+    "newsletter/vote/<str:token>/": (["<vote>"], FORM),
     "reviewers/": ([], GET),
     "reviewers/<slug:slug>/": (["builder"], GET),
     "robots.txt": ([], GET),
@@ -93,6 +94,9 @@ def _path(route: str) -> str:
         )
     if "<sent issue>" in values:
         real["<sent issue>"] = str(_sent_issue().pk)
+    if "<vote>" in values:
+        voter = make_subscriber()  # confirmed: the page answers 200
+        real["<vote>"] = tokens.vote_token(voter, _sent_issue())
     return fill(route, [real.get(value, value) for value in values])
 
 

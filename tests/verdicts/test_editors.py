@@ -20,12 +20,14 @@ EXPECTED = {
     *(f"comparisons.{action}_comparison" for action in ("add", "change", "delete", "view")),
     "verdicts.view_communityvote",
 }  # fmt: skip
-# Granted by the newsletter's migrations 0003 and 0010 (follows), once its models exist.
+# Granted by the newsletter's migrations 0003, 0010 (follows) and 0012 (verified
+# votes), once their models exist.
 EXPECTED_NEWSLETTER = {
     "newsletter.view_issue",
     "newsletter.view_delivery",
     "newsletter.view_subscriber",
     "newsletter.view_follow",
+    "newsletter.view_verifiedvote",
 }
 EXPECTED_ALL = EXPECTED | EXPECTED_NEWSLETTER
 
