@@ -83,8 +83,8 @@ def build_message(
     to: str,
     unsubscribe_url: str | None,
     manage_url: str | None = None,
-    vote_url: str | None = None,
     delivery: Delivery | None = None,
+    vote_url: str | None = None,
 ) -> EmailMultiAlternatives:
     """The issue as one reader's message, personalised from the delivery's snapshot
     (scope and followed tools) when given; unsubscribe_url=None for an editor's test
