@@ -1,0 +1,109 @@
+"""bench/newsletter_scale.py end to end at a tiny size, so the bench cannot rot.
+
+The script runs as `make bench-newsletter` does, with 25 and 50 subscribers, a
+SIGKILL at message 20 of 50 and a query count over 10 and 20 deliveries. Its
+numbers are checked against each other and against the sink's own log, read
+here line by line.
+"""
+
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from django.conf import settings
+
+SIZES = (25, 50)
+KILL_AFTER = 20
+KILL_SUBSCRIBERS = 50
+QUERIES = 20
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    """(results from --json, the Markdown report, the work directory)."""
+    tmp = tmp_path_factory.mktemp("bench-newsletter")
+    report, raw, work = tmp / "NEWSLETTER.md", tmp / "results.json", tmp / "work"
+    command = [
+        sys.executable, "-m", "bench.newsletter_scale",
+        "--subscribers", ",".join(map(str, SIZES)), "--tools", "20",
+        "--kill-after", str(KILL_AFTER), "--kill-subscribers", str(KILL_SUBSCRIBERS),
+        "--queries", str(QUERIES),
+        "--report", str(report), "--json", str(raw), "--workdir", str(work),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(raw.read_text()), report.read_text(), work
+
+
+def sink_log(path) -> Counter:
+    """recipient -> messages, as the sink wrote them."""
+    return Counter(line.split("\t")[1] for line in path.read_text().splitlines())
+
+
+def test_it_delivers_to_every_confirmed_subscriber_once_at_each_size(bench):
+    results, _, work = bench
+    assert [size["subscribers"] for size in results["sizes"]] == list(SIZES)
+    for size in results["sizes"]:
+        n = size["subscribers"]
+        assert size["exit"] == 0, size["output"]
+        assert size["messages"] == n
+        check = size["check"]
+        assert (check["expected"], check["received"]) == (n, n)
+        assert (check["duplicates"], check["missing"], check["unexpected"]) == (0, 0, 0)
+        assert check["statuses"] == {"sent": n}
+        assert check["sent_not_in_log"] == 0
+        received = sink_log(work / f"size{n}" / "sink.log")
+        assert len(received) == n and set(received.values()) == {1}
+        assert all(address.startswith("reader") for address in received)  # no stray
+        assert size["per_second"] > 0
+        assert size["deliver_seconds"] < size["seconds"]
+        # Sampled VmRSS and the kernel's high-water mark (ru_maxrss) agree within a few
+        # pages; the sampler can only see less than the peak, give or take that.
+        assert 0 < size["rss_before_first_kb"] <= size["peak_rss_kb"] * 1.05
+
+
+def test_a_sigkill_and_a_rerun_deliver_exactly_once(bench):
+    results, _, work = bench
+    crash = results["crash"]
+    killed, rerun = crash["runs"][:2]
+    assert killed["exit"] == -9  # SIGKILL
+    # Killed as message 20 arrived: logged by the sink, its delivery left "sending".
+    assert killed["check"]["messages"] == KILL_AFTER
+    assert killed["check"]["statuses"] == {
+        "sent": KILL_AFTER - 1,
+        "sending": 1,
+        "pending": KILL_SUBSCRIBERS - KILL_AFTER,
+    }
+    assert rerun["exit"] == 0, rerun["output"]
+    assert "1 delivery interrupted while sending" in rerun["output"]
+    final = crash["runs"][-1]["check"]
+    assert (final["received"], final["duplicates"], final["missing"]) == (KILL_SUBSCRIBERS, 0, 0)
+    assert (final["sending"], final["sending_in_log"]) == (1, 1)
+    assert len(crash["runs"]) == 2  # the one left "sending" was received: nothing to requeue
+    assert set(sink_log(work / "crash" / "sink.log").values()) == {1}
+    assert len(sink_log(work / "crash" / "sink.log")) == KILL_SUBSCRIBERS
+
+
+def test_it_counts_statements_per_delivery(bench):
+    results, _, _ = bench
+    low, high = results["queries"][str(QUERIES // 2)], results["queries"][str(QUERIES)]
+    assert (low["sent"], high["sent"]) == (QUERIES // 2, QUERIES)
+    assert high["queries"] == sum(high["shapes"].values())
+    assert high["queries"] > low["queries"]
+
+
+def test_its_report_states_the_numbers(bench):
+    results, report, _ = bench
+    assert report.startswith("# Newsletter delivery at scale")
+    assert f"load average {results['load_before']}" in report
+    for size in results["sizes"]:
+        assert f"| {size['subscribers']:,} | " in report
+    assert "## Crash at scale" in report
+    assert "| killed | -9 | " in report
+    low, high = results["queries"][str(QUERIES // 2)], results["queries"][str(QUERIES)]
+    per_100 = (high["queries"] - low["queries"]) / (QUERIES // 2) * 100
+    assert f"**{per_100:.0f} per 100 deliveries**" in report
