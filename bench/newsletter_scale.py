@@ -59,6 +59,7 @@ REPORT = ROOT / "bench" / "NEWSLETTER.md"
 NOTES = "## Notes"
 BATCH = 5000
 SAMPLE_SECONDS = 0.1
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SEND = ["manage.py", "send_weekly_digest"]
 
 
@@ -471,14 +472,18 @@ class Bench:
         sink.pid_file.write_text(str(process.pid))
 
         def sample():
-            status = Path(f"/proc/{process.pid}/status")
+            """(time, VmRSS kB, CPU seconds so far) every SAMPLE_SECONDS."""
+            status, stat = Path(f"/proc/{process.pid}/status"), Path(f"/proc/{process.pid}/stat")
             while not done.is_set():
                 try:
                     found = re.search(r"VmRSS:\s+(\d+) kB", status.read_text())
-                except OSError:
+                    # utime and stime, in clock ticks: fields 14 and 15 of stat(5).
+                    utime, stime = stat.read_text().rsplit(")", 1)[1].split()[11:13]
+                except (OSError, ValueError):
                     break
                 if found:
-                    samples.append((time.monotonic(), int(found[1])))
+                    cpu = (int(utime) + int(stime)) / CLOCK_TICKS
+                    samples.append((time.monotonic(), int(found[1]), cpu))
                 done.wait(SAMPLE_SECONDS)
 
         sampler = threading.Thread(target=sample)
@@ -492,6 +497,7 @@ class Bench:
             "seconds": time.monotonic() - started,
             "exit": process.returncode,
             "peak_rss_kb": usage.ru_maxrss,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
             "samples": samples,
             "output": output.read_text(errors="replace"),
         }
@@ -511,6 +517,7 @@ class Bench:
             "stopped_after": stop_after,
             "fill": fill,
             **summarise(run, lines),
+            "sink_cpu_ms_per_message": sink.cpu_seconds * 1000 / len(lines) if lines else 0.0,
             "check": check,
         }
 
@@ -588,7 +595,9 @@ class SinkProcess:
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(30)
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        self.cpu_seconds = usage.ru_utime + usage.ru_stime
 
     def lines(self):
         return read_sink_log(self.log)
@@ -604,8 +613,10 @@ def summarise(run: dict, lines: list) -> dict:
     """Throughput from the sink's times, memory by phase from the samples."""
     first = lines[0][0] if lines else run["started"] + run["seconds"]
     last = lines[-1][0] if lines else first
-    before = [kb for moment, kb in run["samples"] if moment < first]
-    during = [kb for moment, kb in run["samples"] if moment >= first]
+    before = [(kb, cpu) for moment, kb, cpu in run["samples"] if moment < first]
+    during = [kb for moment, kb, _ in run["samples"] if moment >= first]
+    # CPU the sender spent from its last sample before the first message to its exit.
+    delivering_cpu = run["cpu_seconds"] - (before[-1][1] if before else 0.0)
     return {
         "exit": run["exit"],
         "seconds": run["seconds"],
@@ -615,9 +626,11 @@ def summarise(run: dict, lines: list) -> dict:
         "per_second": (len(lines) - 1) / (last - first) if last > first else 0.0,
         "mean_bytes": sum(size for *_, size in lines) / len(lines) if lines else 0,
         "peak_rss_kb": run["peak_rss_kb"],
-        "rss_before_first_kb": max(before, default=0),
+        "rss_before_first_kb": max((kb for kb, _ in before), default=0),
         "rss_delivering_kb": max(during, default=0),
         "rss_last_kb": run["samples"][-1][1] if run["samples"] else 0,
+        "cpu_seconds": run["cpu_seconds"],
+        "sender_cpu_ms_per_message": delivering_cpu * 1000 / len(lines) if lines else 0.0,
         "output": run["output"][-2000:],
     }
 
@@ -669,9 +682,10 @@ def report(results: dict) -> list[str]:
                 else []
             ),
             "| subscribers | fill s | wall s | to first message s | delivering s | msgs/s "
-            "| mean message bytes | peak RSS MB | RSS before first message MB "
-            "| RSS delivering MB | received | duplicates | missing | exit |",
-            "|" + "---:|" * 14,
+            "| sender CPU ms/msg | sink CPU ms/msg | mean message bytes | peak RSS MB "
+            "| RSS before first message MB | RSS delivering MB | received | duplicates "
+            "| missing | exit |",
+            "|" + "---:|" * 16,
         ]
         for size in sizes:
             check = size["check"]
@@ -679,6 +693,8 @@ def report(results: dict) -> list[str]:
                 f"| {size['subscribers']:,} | {size['fill']['seconds']:.0f} "
                 f"| {size['seconds']:.0f} | {size['publish_seconds']:.1f} "
                 f"| {size['deliver_seconds']:.0f} | {size['per_second']:.0f} "
+                f"| {size['sender_cpu_ms_per_message']:.1f} "
+                f"| {size['sink_cpu_ms_per_message']:.1f} "
                 f"| {size['mean_bytes']:,.0f} | {megabytes(size['peak_rss_kb'])} "
                 f"| {megabytes(size['rss_before_first_kb'])} "
                 f"| {megabytes(size['rss_delivering_kb'])} | {check['received']:,} "
@@ -697,6 +713,7 @@ def report(results: dict) -> list[str]:
                 f"; msgs/s x{ratio(large['per_second'], small['per_second'])}; time to the "
                 f"first message x{ratio(large['publish_seconds'], small['publish_seconds'])}.",
             ]
+        lines += ["", idle_estimate(sizes[-1])]
     crash = results.get("crash")
     if crash:
         lines += [
@@ -751,6 +768,22 @@ def report(results: dict) -> list[str]:
                 growth = (count - before) / (high - low) * 100
                 lines.append(f"| `{shape}` | {before:,} | {count:,} | {growth:.1f} |")
     return lines
+
+
+def idle_estimate(size: dict) -> str:
+    """What the CPU each side spent per message allows on an idle machine, where
+    the sender and the sink each have a core: wall time under load says little."""
+    bottleneck = max(size["sender_cpu_ms_per_message"], size["sink_cpu_ms_per_message"])
+    if not bottleneck:
+        return ""
+    rate = 1000 / bottleneck
+    return (
+        f"CPU per message at {size['subscribers']:,}: sender "
+        f"{size['sender_cpu_ms_per_message']:.1f} ms, sink {size['sink_cpu_ms_per_message']:.1f}"
+        f" ms (user + system, from /proc/<pid>/stat and wait4). With a core each, the "
+        f"slower bounds delivery near {rate:.0f} msgs/s: 100,000 messages in about "
+        f"{100_000 / rate / 60:.0f} minutes on an idle machine, publishing aside."
+    )
 
 
 def ratio(a: float, b: float) -> str:
