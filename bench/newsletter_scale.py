@@ -22,7 +22,8 @@ Scenarios, each against its own sink process (bench/smtp_sink.py) on loopback:
   first message) from delivering. The ratio of peaks across sizes is the
   flatness figure.
 - crash (--kill-after N of --kill-subscribers): the sink SIGKILLs the sender as
-  message N arrives (--kill-at data: logged, unanswered; mail: at the next
+  message N arrives (--kill-at data: logged, unanswered; claimed: at the next
+  DATA command, the delivery claimed and nothing sent; mail: at the next
   MAIL FROM), the same command runs again, and an operator's step follows: when
   a delivery left "sending" has no line in the sink's log, `--requeue-interrupted`
   and once more. The sink's log is checked against the confirmed subscribers:
@@ -721,11 +722,7 @@ def report(results: dict) -> list[str]:
             "## Crash at scale",
             "",
             f"{crash['subscribers']:,} subscribers; the sink SIGKILLs the sender "
-            + (
-                f"as message {crash['kill_after']:,} arrives (logged, not yet answered)"
-                if crash["kill_at"] == "data"
-                else f"at the MAIL FROM after message {crash['kill_after']:,}"
-            )
+            + KILL_MOMENTS[crash["kill_at"]].format(n=f"{crash['kill_after']:,}")
             + "; then the same command again, and the operator's --requeue-interrupted "
             'only when a delivery left "sending" is missing from the sink\'s log.',
             "",
@@ -786,6 +783,13 @@ def idle_estimate(size: dict) -> str:
     )
 
 
+KILL_MOMENTS = {
+    "data": "as message {n} arrives (logged, not yet answered)",
+    "claimed": "at the DATA command after message {n} (the next delivery claimed, none of it sent)",
+    "mail": "at the MAIL FROM after message {n}",
+}
+
+
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "-"
 
@@ -812,7 +816,13 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--kill-after", type=int, default=5000, help="0: no crash scenario")
     parser.add_argument("--kill-subscribers", type=int, default=10000)
-    parser.add_argument("--kill-at", choices=["data", "mail"], default="data")
+    parser.add_argument(
+        "--kill-at",
+        choices=["data", "claimed", "mail"],
+        default="data",
+        help="data: message N logged, unanswered; claimed: at the DATA command after "
+        "message N; mail: at the MAIL FROM after it (bench/smtp_sink.py)",
+    )
     parser.add_argument("--queries", type=int, default=2000, help="0: no query count")
     parser.add_argument("--tools", type=int, default=200, help="bench tools beside the seed")
     parser.add_argument("--postgres", action="store_true")

@@ -18,6 +18,9 @@ With --kill-after N it sends SIGKILL to the process whose pid is in
 - "data": when message N has been logged, before it is answered: the sender dies
   with the message delivered but unacknowledged, its delivery left "sending"
   (the worst moment, which the operator resolves from this log);
+- "claimed": at the DATA command after message N: the sender has claimed
+  delivery N + 1 ("sending", committed) and the server has none of it, so only
+  the operator's --requeue-interrupted, after checking this log, sends it;
 - "mail": at the MAIL FROM after message N: message N acknowledged, the next
   one not begun.
 
@@ -33,6 +36,7 @@ import threading
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 
@@ -51,6 +55,10 @@ class Sink:
         self.kill_after = 0  # once
         with open(self.kill_pid_file) as pid_file:
             os.kill(int(pid_file.read()), signal.SIGKILL)
+
+    def before_data(self) -> None:
+        if self.kill_at == "claimed" and self.kill_after and self.received == self.kill_after:
+            self._kill_sender()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.kill_at == "mail" and self.kill_after and self.received == self.kill_after:
@@ -72,18 +80,31 @@ class Sink:
         return "250 Message accepted for delivery"
 
 
+class _SMTP(SMTP):
+    """aiosmtpd's server with a hook at the DATA command, before the message comes."""
+
+    async def smtp_DATA(self, arg):
+        self.event_handler.before_data()
+        return await super().smtp_DATA(arg)
+
+
+class _Controller(Controller):
+    def factory(self):
+        return _SMTP(self.handler, **self.SMTP_kwargs)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log", required=True, help="file to append one line per message to")
     parser.add_argument("--kill-after", type=int, default=0, metavar="N")
-    parser.add_argument("--kill-at", choices=["data", "mail"], default="data")
+    parser.add_argument("--kill-at", choices=["data", "claimed", "mail"], default="data")
     parser.add_argument("--kill-pid-file", default="")
     args = parser.parse_args(argv)
     if args.kill_after and not args.kill_pid_file:
         parser.error("--kill-after needs --kill-pid-file")
     handler = Sink(args.log, args.kill_after, args.kill_at, args.kill_pid_file)
-    controller = Controller(handler, hostname="127.0.0.1", port=args.port)
+    controller = _Controller(handler, hostname="127.0.0.1", port=args.port)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

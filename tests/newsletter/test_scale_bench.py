@@ -2,9 +2,10 @@
 
 The script runs as `make bench-newsletter` does, with 25 and 50 subscribers (the
 larger stopped after 40 messages, as --stop-after does on a slow machine), a
-SIGKILL at message 20 of 50 and a query count over 10 and 20 deliveries. Its
-numbers are checked against each other and against the sink's own log, read
-here line by line.
+SIGKILL at message 20 of 50 and a query count over 10 and 20 deliveries; then
+the crash alone, killed with a delivery claimed and none of it sent, so the
+operator's --requeue-interrupted runs. Its numbers are checked against each
+other and against the sink's own log, read here line by line.
 """
 
 import json
@@ -22,24 +23,37 @@ KILL_SUBSCRIBERS = 50
 QUERIES = 20
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory):
+def run_bench(tmp, *args):
     """(results from --json, the Markdown report, the work directory)."""
-    tmp = tmp_path_factory.mktemp("bench-newsletter")
     report, raw, work = tmp / "NEWSLETTER.md", tmp / "results.json", tmp / "work"
-    command = [
-        sys.executable, "-m", "bench.newsletter_scale",
-        "--subscribers", ",".join(map(str, SIZES)), "--tools", "20",
-        "--stop-after", str(STOP_AFTER),
-        "--kill-after", str(KILL_AFTER), "--kill-subscribers", str(KILL_SUBSCRIBERS),
-        "--queries", str(QUERIES),
-        "--report", str(report), "--json", str(raw), "--workdir", str(work),
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "bench.newsletter_scale", *args, "--report", str(report)]
+    command += ["--json", str(raw), "--workdir", str(work)]
     result = subprocess.run(
         command, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(raw.read_text()), report.read_text(), work
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    return run_bench(
+        tmp_path_factory.mktemp("bench-newsletter"),
+        "--subscribers", ",".join(map(str, SIZES)), "--tools", "20",
+        "--stop-after", str(STOP_AFTER),
+        "--kill-after", str(KILL_AFTER), "--kill-subscribers", str(KILL_SUBSCRIBERS),
+        "--queries", str(QUERIES),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def claimed_crash(tmp_path_factory):
+    """The crash scenario alone, killed once delivery 11 is claimed and none of it sent."""
+    return run_bench(
+        tmp_path_factory.mktemp("bench-newsletter-claimed"),
+        "--subscribers", "", "--queries", "0", "--tools", "5",
+        "--kill-after", "10", "--kill-subscribers", "20", "--kill-at", "claimed",
+    )  # fmt: skip
 
 
 def sink_log(path) -> Counter:
@@ -114,3 +128,21 @@ def test_its_report_states_the_numbers(bench):
     low, high = results["queries"][str(QUERIES // 2)], results["queries"][str(QUERIES)]
     per_100 = (high["queries"] - low["queries"]) / (QUERIES // 2) * 100
     assert f"**{per_100:.0f} per 100 deliveries**" in report
+
+
+def test_a_delivery_claimed_and_never_sent_reaches_its_reader_once_the_operator_requeues_it(
+    claimed_crash,
+):
+    results, report, work = claimed_crash
+    assert results["sizes"] == [] and results["queries"] is None
+    killed, rerun, requeued = (run["check"] for run in results["crash"]["runs"])
+    assert killed["statuses"] == {"sent": 10, "sending": 1, "pending": 9}
+    assert (killed["sending"], killed["sending_in_log"]) == (1, 0)  # the sink has none of it
+    # The re-run never resends a "sending" delivery by itself: one reader still waits.
+    assert (rerun["received"], rerun["missing"], rerun["sending"]) == (19, 1, 1)
+    # The operator found its Message-ID missing from the log: --requeue-interrupted.
+    assert results["crash"]["runs"][2]["run"] == "--requeue-interrupted"
+    assert (requeued["received"], requeued["duplicates"], requeued["missing"]) == (20, 0, 0)
+    assert requeued["statuses"] == {"sent": 20}
+    assert set(sink_log(work / "crash" / "sink.log").values()) == {1}
+    assert "| --requeue-interrupted | 0 | " in report
