@@ -33,9 +33,10 @@ Scenarios, each against its own sink process (bench/smtp_sink.py) on loopback:
   gives queries per 100 deliveries and the fixed part.
 
 Only the command line and the models' public fields are used, so the bench
-measures whatever newsletter/digest.py and delivery.py do today. Writes
-bench/NEWSLETTER.md (--report), keeping its "## Notes" section; --json writes
-the raw numbers, --workdir keeps the databases and sink logs.
+measures whatever newsletter/digest.py and delivery.py do today. The work inside
+the site is bench/newsletter_site.py; the report, bench/newsletter_report.py,
+rewrites bench/NEWSLETTER.md (--report), keeping its "## Notes" section; --json
+writes the raw numbers, --workdir keeps the databases and sink logs.
 """
 
 import argparse
@@ -50,15 +51,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench.newsletter_report import report, write_report
+from bench.smtp_sink import read_log
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 REPORT = ROOT / "bench" / "NEWSLETTER.md"
-NOTES = "## Notes"
-BATCH = 5000
 SAMPLE_SECONDS = 0.1
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SEND = ["manage.py", "send_weekly_digest"]
@@ -66,272 +67,6 @@ SEND = ["manage.py", "send_weekly_digest"]
 
 def log(line=""):
     print(line, file=sys.stderr, flush=True)
-
-
-# --- In the site's environment (children: python -m bench.newsletter_scale --child …) ---
-
-
-def child_prepare(tools: int, seed: int) -> dict:
-    """Add `tools` bench tools with takes and comparisons, date every row a month
-    back, then make this week's news through the ORM."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from comparisons.models import Comparison
-    from verdicts.models import Call, Take, Tool
-
-    month_ago = timezone.now() - timedelta(days=30)
-    _add_tools(tools, seed)
-    Take.objects.update(created_at=month_ago, updated_at=month_ago)
-    Comparison.objects.update(published_at=month_ago, updated_at=month_ago)
-    Tool.objects.update(published_at=month_ago)
-    changed = []
-    for tool in Tool.objects.published().order_by("pk")[::17][:12]:
-        take = tool.takes.order_by("pk").first()
-        if take is None:
-            continue
-        # A flipped call: a verdict change a follower's issue leads with.
-        take.call = Call.SKIP if take.call == Call.SHIP else Call.SHIP
-        take.score = 40 if take.call == Call.SKIP else 80
-        take.save()
-        changed.append(tool.pk)
-    day_ago = timezone.now() - timedelta(days=1)
-    new = list(Comparison.objects.order_by("-pk").values_list("pk", flat=True)[:2])
-    Comparison.objects.filter(pk__in=new).update(published_at=day_ago, updated_at=day_ago)
-    return {"changed_tool_ids": changed, "new_comparisons": len(new)}
-
-
-def _add_tools(count: int, seed: int) -> None:
-    """Tools in five categories, a take per persona, a comparison per two tools.
-
-    bulk_create, not bench/fill_benchmark_data.py's raw inserts: Django fills the
-    defaults of columns added later, so this keeps working as the models grow.
-    """
-    import random
-
-    from comparisons.models import Comparison, tools_key
-    from verdicts.models import Call, Category, Persona, Take, Tool
-    from verdicts.tallies import recount_panels
-
-    rng = random.Random(seed)
-    categories = [
-        Category.objects.get_or_create(name=f"Bench category {n}")[0].pk for n in range(5)
-    ]
-    Tool.objects.bulk_create(
-        Tool(
-            name=f"Bench tool {n:04d}",
-            slug=f"bench-tool-{n:04d}",
-            logo_initial="B",
-            category_id=categories[n % len(categories)],
-            tagline="An agent for the pipeline, priced by the token.",
-            description="What it does, for readers.",
-            description_html="<p>What it does, for readers.</p>",
-            entry_tier=Tool.EntryTier.FREEMIUM,
-            is_published=True,
-        )
-        for n in range(count)
-    )
-    tool_ids = list(Tool.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
-    personas = list(Persona.objects.values_list("pk", flat=True))
-    takes = []
-    for tool_id in tool_ids:
-        for persona_id in personas:
-            score = rng.randint(20, 95)
-            call = Call.SHIP if score >= 55 else Call.SKIP
-            takes.append(
-                Take(tool_id=tool_id, persona_id=persona_id, score=score, call=call, body="A take.")
-            )
-    Take.objects.bulk_create(takes, batch_size=BATCH)
-    recount_panels(Tool.objects.filter(slug__startswith="bench-"), fix=True)
-    pairs = zip(tool_ids[::2], tool_ids[1::2], strict=False)
-    Comparison.objects.bulk_create(
-        Comparison(tool_a_id=a, tool_b_id=b, tools_key=tools_key((a, b)), is_published=True)
-        for a, b in pairs
-    )
-
-
-def child_fill(subscribers: int, changed_tool_ids: list[int], seed: int) -> dict:
-    """N confirmed subscribers, 1% strays, follows: bulk inserts in one transaction."""
-    import random
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from newsletter.models import Follow, Subscriber
-    from verdicts.models import Category, Tool
-
-    rng = random.Random(seed)
-    started = time.monotonic()
-    now = timezone.now()
-    confirmed = Subscriber.Status.CONFIRMED
-    tool_ids = list(Tool.objects.published().values_list("pk", flat=True))
-    category_ids = list(Category.objects.values_list("pk", flat=True))
-    strays = max(2, subscribers // 100)
-    follows = 0
-    with transaction.atomic():
-        for start in range(0, subscribers, BATCH):
-            Subscriber.objects.bulk_create(
-                Subscriber(email=f"reader{n:06d}@bench.example", status=confirmed, confirmed_at=now)
-                for n in range(start, min(start + BATCH, subscribers))
-            )
-        Subscriber.objects.bulk_create(
-            Subscriber(
-                email=f"stray{n:06d}@bench.example",
-                status=Subscriber.Status.PENDING if n % 2 else Subscriber.Status.UNSUBSCRIBED,
-            )
-            for n in range(strays)
-        )
-        ids = (
-            Subscriber.objects.filter(status=confirmed).order_by("pk").values_list("pk", flat=True)
-        )
-        batch = []
-        for subscriber_id in ids.iterator(chunk_size=BATCH):
-            draw = rng.random()
-            if draw < 0.35:
-                pool = changed_tool_ids if rng.random() < 0.5 and changed_tool_ids else tool_ids
-                for tool_id in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
-                    batch.append(Follow(subscriber_id=subscriber_id, tool_id=tool_id))
-            elif draw < 0.5 and category_ids:
-                batch.append(
-                    Follow(subscriber_id=subscriber_id, category_id=rng.choice(category_ids))
-                )
-            if len(batch) >= BATCH:
-                follows += _follow(batch, now)
-                batch = []
-        follows += _follow(batch, now)
-    return {
-        "confirmed": subscribers,
-        "strays": strays,
-        "follows": follows,
-        "seconds": time.monotonic() - started,
-    }
-
-
-def _follow(batch, now) -> int:
-    from newsletter.models import Follow
-
-    for follow in batch:
-        follow.confirmed_at = now
-    Follow.objects.bulk_create(batch)
-    return len(batch)
-
-
-def child_check(sink_log: str) -> dict:
-    """The sink's log against the database: who got the issue, how often."""
-    from django.db.models import Count
-
-    from newsletter.models import Delivery, Issue, Subscriber
-
-    lines = read_sink_log(Path(sink_log))
-    received = Counter(recipient.lower() for _, recipient, _, _ in lines)
-    logged_ids = {message_id for _, _, message_id, _ in lines}
-    expected = {
-        email.lower() for email in Subscriber.objects.confirmed().values_list("email", flat=True)
-    }
-    statuses = dict(
-        Delivery.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    sending = list(
-        Delivery.objects.filter(status=Delivery.Status.SENDING).values_list("message_id", flat=True)
-    )
-    sent_ids = Delivery.objects.filter(status=Delivery.Status.SENT).values_list(
-        "message_id", flat=True
-    )
-    return {
-        "messages": len(lines),
-        "received": len(received.keys() & expected),
-        "duplicates": sum(count - 1 for count in received.values() if count > 1),
-        "missing": len(expected - received.keys()),
-        "unexpected": len(received.keys() - expected),
-        "expected": len(expected),
-        "statuses": statuses,
-        "sending": len(sending),
-        "sending_in_log": sum(message_id in logged_ids for message_id in sending),
-        "sent_not_in_log": sum(message_id not in logged_ids for message_id in sent_ids),
-        "issues": Issue.objects.count(),
-    }
-
-
-def child_queries() -> dict:
-    """Run the command in this process, counting every statement by its shape."""
-    import io
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    from newsletter.models import Delivery
-
-    shapes = Counter()
-
-    def count(execute, sql, params, many, context):
-        shapes[_shape(sql)] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        call_command(SEND[1], stdout=io.StringIO(), stderr=io.StringIO())
-    sent = Delivery.objects.filter(status=Delivery.Status.SENT).count()
-    return {"sent": sent, "queries": sum(shapes.values()), "shapes": dict(shapes)}
-
-
-def _shape(sql: str) -> str:
-    """A statement without its parameters or column lists: 'UPDATE newsletter_delivery
-    SET status, message_id, last_attempt_at WHERE …'."""
-    sql = re.sub(r"\s+", " ", sql.replace('"', "").replace("`", ""))
-    verb = sql.split(" ", 1)[0].upper()
-    if verb == "UPDATE":
-        table = sql.split(" ")[1]
-        columns = re.findall(r"(\w+) = ", sql.split(" SET ", 1)[1].split(" WHERE ", 1)[0])
-        return f"UPDATE {table} SET {', '.join(columns)}"
-    if verb == "INSERT":
-        return f"INSERT INTO {sql.split(' ')[2]}"
-    if verb == "SELECT":
-        tables = re.findall(r" (?:FROM|JOIN) (\w+)", sql)
-        where = re.sub(r"\w+\.(\w+)", r"\1", sql.split(" WHERE ", 1)[1]) if " WHERE " in sql else ""
-        where = re.sub(r"IN \((?:%s, )*%s\)", "IN (…)", where)
-        return f"SELECT FROM {' + '.join(dict.fromkeys(tables))}" + (
-            f" WHERE {where[:70]}" if where else ""
-        )
-    return sql[:60]
-
-
-def child(argv) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["prepare", "fill", "check", "queries"])
-    parser.add_argument("--subscribers", type=int, default=0)
-    parser.add_argument("--tools", type=int, default=0)
-    parser.add_argument("--changed", default="")
-    parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--sink-log", default="")
-    args = parser.parse_args(argv)
-    import django
-
-    django.setup()
-    if args.kind == "prepare":
-        result = child_prepare(args.tools, args.seed)
-    elif args.kind == "fill":
-        changed = [int(pk) for pk in args.changed.split(",") if pk]
-        result = child_fill(args.subscribers, changed, args.seed)
-    elif args.kind == "check":
-        result = child_check(args.sink_log)
-    else:
-        result = child_queries()
-    print(json.dumps(result))
-    return 0
-
-
-# --- The bench itself -----------------------------------------------------------------
-
-
-def read_sink_log(path: Path) -> list[tuple[float, str, str, int]]:
-    """(monotonic seconds, recipient, Message-ID, bytes) per message, in arrival order."""
-    if not path.exists():
-        return []
-    rows = []
-    for line in path.read_text().splitlines():
-        moment, recipient, message_id, size = line.split("\t")
-        rows.append((float(moment), recipient, message_id, int(size)))
-    return rows
 
 
 class SQLiteDatabases:
@@ -601,7 +336,7 @@ class SinkProcess:
         self.cpu_seconds = usage.ru_utime + usage.ru_stime
 
     def lines(self):
-        return read_sink_log(self.log)
+        return read_log(self.log)
 
 
 def free_port() -> int:
@@ -636,173 +371,11 @@ def summarise(run: dict, lines: list) -> dict:
     }
 
 
-# --- The report ------------------------------------------------------------------------
-
-
-def megabytes(kb: int) -> str:
-    return f"{kb / 1024:.0f}"
-
-
-def report(results: dict) -> list[str]:
-    args = results["args"]
-    lines = [
-        "# Newsletter delivery at scale",
-        "",
-        f"Run {results['date']} on {results['engine']}, {os.cpu_count()} cores; load average "
-        f"{results['load_before']} at the start, {results['load_after']} at the end (other "
-        "engineers' test suites share the machine: absolute times are inflated, read the "
-        f"ratios). Took {results['seconds'] / 60:.1f} minutes in all.",
-        "",
-        f"Command: `{results['command']}`",
-        "",
-        f"Base: seed + {args['tools']} bench tools; this week's news: "
-        f"{len(results['news']['changed_tool_ids'])} tools with a flipped take, "
-        f"{results['news']['new_comparisons']} new comparisons. Sender: `manage.py "
-        "send_weekly_digest` (DEBUG off) in its own process; sink: bench/smtp_sink.py "
-        "(aiosmtpd) in another, on loopback.",
-    ]
-    sizes = results["sizes"]
-    if sizes:
-        lines += [
-            "",
-            "## Throughput and memory by size",
-            "",
-            "Peak RSS is ru_maxrss from os.wait4() on the sender (its VmHWM); the phases are "
-            "the highest VmRSS sampled every 0.1 s before the sink logged the first message "
-            "(start-up, compose, publish) and after it (delivery).",
-            "",
-            *(
-                [
-                    f"Each run was **stopped after {sizes[0]['stopped_after']:,} messages** "
-                    "(--stop-after; the sink kills the sender at the next MAIL FROM): the issue "
-                    "is published to every subscriber, then that many are delivered; the rest "
-                    "stay pending. Throughput and memory are over that window.",
-                    "",
-                ]
-                if any(size["stopped_after"] for size in sizes)
-                else []
-            ),
-            "| subscribers | fill s | wall s | to first message s | delivering s | msgs/s "
-            "| sender CPU ms/msg | sink CPU ms/msg | mean message bytes | peak RSS MB "
-            "| RSS before first message MB | RSS delivering MB | received | duplicates "
-            "| missing | exit |",
-            "|" + "---:|" * 16,
-        ]
-        for size in sizes:
-            check = size["check"]
-            lines.append(
-                f"| {size['subscribers']:,} | {size['fill']['seconds']:.0f} "
-                f"| {size['seconds']:.0f} | {size['publish_seconds']:.1f} "
-                f"| {size['deliver_seconds']:.0f} | {size['per_second']:.0f} "
-                f"| {size['sender_cpu_ms_per_message']:.1f} "
-                f"| {size['sink_cpu_ms_per_message']:.1f} "
-                f"| {size['mean_bytes']:,.0f} | {megabytes(size['peak_rss_kb'])} "
-                f"| {megabytes(size['rss_before_first_kb'])} "
-                f"| {megabytes(size['rss_delivering_kb'])} | {check['received']:,} "
-                f"| {check['duplicates']} | {check['missing']} | {size['exit']} |"
-            )
-        if len(sizes) > 1:
-            small, large = sizes[0], sizes[-1]
-            factor = large["subscribers"] / small["subscribers"]
-            lines += [
-                "",
-                f"{large['subscribers']:,} ÷ {small['subscribers']:,} subscribers "
-                f"(x{factor:g}): peak RSS x{large['peak_rss_kb'] / small['peak_rss_kb']:.2f}, "
-                f"RSS before the first message "
-                f"x{ratio(large['rss_before_first_kb'], small['rss_before_first_kb'])}, "
-                f"while delivering x{ratio(large['rss_delivering_kb'], small['rss_delivering_kb'])}"
-                f"; msgs/s x{ratio(large['per_second'], small['per_second'])}; time to the "
-                f"first message x{ratio(large['publish_seconds'], small['publish_seconds'])}.",
-            ]
-        lines += ["", idle_estimate(sizes[-1])]
-    crash = results.get("crash")
-    if crash:
-        lines += [
-            "",
-            "## Crash at scale",
-            "",
-            f"{crash['subscribers']:,} subscribers; the sink SIGKILLs the sender "
-            + KILL_MOMENTS[crash["kill_at"]].format(n=f"{crash['kill_after']:,}")
-            + "; then the same command again, and the operator's --requeue-interrupted "
-            'only when a delivery left "sending" is missing from the sink\'s log.',
-            "",
-            "| after | exit | wall s | peak RSS MB | received | duplicates | missing | unexpected "
-            "| left sending (in the sink's log) | deliveries by status |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-        ]
-        for run in crash["runs"]:
-            check = run["check"]
-            statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(check["statuses"].items()))
-            lines.append(
-                f"| {run['run']} | {run['exit']} | {run['seconds']:.0f} "
-                f"| {megabytes(run['peak_rss_kb'])} | {check['received']:,} "
-                f"| {check['duplicates']} | {check['missing']} | {check['unexpected']} "
-                f"| {check['sending']} ({check['sending_in_log']}) | {statuses} |"
-            )
-    queries = results.get("queries")
-    if queries:
-        (low, low_counts), (high, high_counts) = sorted(
-            (int(n), counts) for n, counts in queries.items()
-        )
-        per = (high_counts["queries"] - low_counts["queries"]) / (high - low)
-        fixed = high_counts["queries"] - per * high
-        lines += [
-            "",
-            "## Queries",
-            "",
-            f"The command in-process at {low:,} and {high:,} deliveries, every statement "
-            f"counted (connection.execute_wrapper): {low_counts['queries']:,} and "
-            f"{high_counts['queries']:,} statements, so **{per * 100:.0f} per 100 deliveries** "
-            f"and about {fixed:.0f} fixed. By shape, those that grow:",
-            "",
-            f"| statement | at {low:,} | at {high:,} | per 100 deliveries |",
-            "|---|---:|---:|---:|",
-        ]
-        shapes = sorted(high_counts["shapes"].items(), key=lambda item: -item[1])
-        for shape, count in shapes:
-            before = low_counts["shapes"].get(shape, 0)
-            if count > before:
-                growth = (count - before) / (high - low) * 100
-                lines.append(f"| `{shape}` | {before:,} | {count:,} | {growth:.1f} |")
-    return lines
-
-
-def idle_estimate(size: dict) -> str:
-    """What the CPU each side spent per message allows on an idle machine, where
-    the sender and the sink each have a core: wall time under load says little."""
-    bottleneck = max(size["sender_cpu_ms_per_message"], size["sink_cpu_ms_per_message"])
-    if not bottleneck:
-        return ""
-    rate = 1000 / bottleneck
-    return (
-        f"CPU per message at {size['subscribers']:,}: sender "
-        f"{size['sender_cpu_ms_per_message']:.1f} ms, sink {size['sink_cpu_ms_per_message']:.1f}"
-        f" ms (user + system, from /proc/<pid>/stat and wait4). With a core each, the "
-        f"slower bounds delivery near {rate:.0f} msgs/s: 100,000 messages in about "
-        f"{100_000 / rate / 60:.0f} minutes on an idle machine, publishing aside."
-    )
-
-
-KILL_MOMENTS = {
-    "data": "as message {n} arrives (logged, not yet answered)",
-    "claimed": "at the DATA command after message {n} (the next delivery claimed, none of it sent)",
-    "mail": "at the MAIL FROM after message {n}",
-}
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b else "-"
-
-
-def write_report(path: Path, lines: list[str]) -> None:
-    previous = path.read_text() if path.exists() else ""
-    notes = previous[previous.index(NOTES) :] if NOTES in previous else ""
-    path.write_text("\n".join(lines) + "\n" + (f"\n{notes.rstrip()}\n" if notes else ""))
-
-
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
+        from bench.newsletter_site import child
+
         return child(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", default="10000,100000", help="sizes, comma-separated")

@@ -34,11 +34,24 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
 MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+def read_log(path: Path) -> list[tuple[float, str, str, int]]:
+    """(monotonic seconds, recipient, Message-ID, bytes) per message, in arrival order;
+    [] before the first."""
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text().splitlines():
+        moment, recipient, message_id, size = line.split("\t")
+        rows.append((float(moment), recipient, message_id, int(size)))
+    return rows
 
 
 class Sink:
