@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= shiporskip.settings.dev
 
-.PHONY: venv run serve serve-edge bench bench-cold test pytest lint format migrations-check lock clean
+.PHONY: venv run serve serve-edge bench bench-cold bench-newsletter test pytest lint format migrations-check lock clean
 
 venv: $(VENV)/.installed
 
@@ -82,3 +82,10 @@ bench: venv
 # BENCH_COLD_POSTGRES=1 runs it on a throwaway PostgreSQL cluster instead of SQLite.
 bench-cold: venv
 	$(PY) bench/cold_path.py
+
+# The weekly issue to 10,000 and 100,000 subscribers through an SMTP sink on loopback
+# (bench/newsletter_scale.py): msgs/s, the sender's peak memory and its ratio, a
+# SIGKILL and re-run checked exactly-once, queries per 100 deliveries. Rewrites
+# bench/NEWSLETTER.md. BENCH_NEWSLETTER_ARGS="--subscribers 2000,20000" shrinks it.
+bench-newsletter: venv
+	$(PY) -m bench.newsletter_scale $(BENCH_NEWSLETTER_ARGS)
