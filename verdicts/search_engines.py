@@ -5,9 +5,10 @@ Each engine answers the same two questions for verdicts/search.py:
 - `ranked(query, limit)`: [(tool id, snippet)] of the best hits among all tools,
   drafts included (the caller keeps those its reader may see, on the page of
   hits only), in one query: name hits (the name contains what was typed) first,
-  then the engine's relevance, then the name. Relevance is computed for the
-  newest WINDOW matches only, so a word every tool contains costs the same at
-  10,000 tools as at 1,000. The snippet (a few words around a match, matches
+  then the engine's relevance, then the name. Relevance is computed for WINDOW
+  matches only (SQLite: the newest; PostgreSQL: the first its GIN index yields,
+  in table order), so a word every tool contains costs the same at 10,000 tools
+  as at 1,000. The snippet (a few words around a match, matches
   between MARK_START and MARK_STOP) is made for the page of hits only.
 - `close_names(terms, limit)`: tools whose name has a word within a typo or
   two of a term ("cluade" → Claude), when nothing matched: one query for
@@ -231,8 +232,11 @@ class PostgreSQLEngine(Engine):
         sql = f"""
             WITH q AS (SELECT {self.TSQUERY} AS query, {self.TSQUERY} AS any_word),
             text_hits AS MATERIALIZED (
+                -- The first WINDOW the GIN index yields, in table order: "the newest"
+                -- would read every match's row to sort them (13-17 ms instead of
+                -- 1-2 ms for a word in all of 10,000 documents).
                 SELECT d.tool_id FROM verdicts_searchdocument d, q
-                WHERE d.vector @@ q.query ORDER BY d.tool_id DESC LIMIT %s
+                WHERE d.vector @@ q.query LIMIT %s
             ),
             name_hits AS MATERIALIZED (
                 SELECT d.tool_id FROM verdicts_searchdocument d
