@@ -39,11 +39,12 @@ SNIPPET_WORDS = 14
 # the words in the text it is cut from, and the takes are most of a document
 # (bench/SEARCH.md: 25 snippets of 8 words over the takes cost 90-300 ms at scale).
 OWN_TEXT = ("name", "tagline", "category", "description")
-# Relevance is computed for at most this many matches, the newest tools first
-# (and as many name hits): a word found in every one of 10,000 tools must not
-# cost 10,000 bm25()/ts_rank() calls. Below it the ranking is exact. Each call
-# reads the row's positions of every word typed, so the window, not the number
-# of matches, is what a search costs (bench/SEARCH.md).
+# Relevance is computed for at most this many matches (and as many name hits):
+# a word found in every one of 10,000 tools must not cost 10,000 bm25()/ts_rank()
+# calls, each reading the row's positions of every word typed. Below it the
+# ranking is exact. What still grows with the matches is the index scan that
+# finds them (and bm25()'s count of the documents holding each word): see
+# bench/SEARCH.md.
 WINDOW = 200
 # Close names: at most this many candidates are checked in Python.
 CANDIDATES = 200
