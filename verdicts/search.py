@@ -27,8 +27,10 @@ from verdicts.search_engines import MARK_START, MARK_STOP
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
-MAX_RESULTS = 50
-DRAFT_ALLOWANCE = 10
+# A page of hits: each is ranked, highlighted and drawn, so this bounds what a
+# search costs once many tools match.
+MAX_RESULTS = 20
+DRAFT_ALLOWANCE = 5
 # At most this many sides in "a vs b vs c".
 MAX_SIDES = 4
 

@@ -5,9 +5,10 @@ Each engine answers the same two questions for verdicts/search.py:
 - `ranked(query, limit)`: [(tool id, snippet)] of the best hits among all tools,
   drafts included (the caller keeps those its reader may see, on the page of
   hits only), in one query: name hits (the name contains what was typed) first,
-  then the engine's relevance, then the name. Relevance is computed for the
-  newest WINDOW matches only, so a word every tool contains costs the same at
-  10,000 tools as at 1,000. The snippet (a few words around a match, matches
+  then the engine's relevance, then the name. Relevance is computed for WINDOW
+  matches only (SQLite: the newest; PostgreSQL: the first its GIN index yields,
+  in table order), so a word every tool contains costs the same at 10,000 tools
+  as at 1,000. The snippet (a few words around a match, matches
   between MARK_START and MARK_STOP) is made for the page of hits only.
 - `close_names(terms, limit)`: tools whose name has a word within a typo or
   two of a term ("cluade" → Claude), when nothing matched: one query for
@@ -15,13 +16,17 @@ Each engine answers the same two questions for verdicts/search.py:
 
 SQLite: FTS5 `MATCH` on `verdicts_search_fts` ranked by `bm25()` with column
 weights, `snippet()`; name substrings from the trigram table; close-name
-candidates share a word's first two letters (an FTS5 prefix query).
+candidates share a word's first two letters (an FTS5 prefix query on the name).
 PostgreSQL: `websearch_to_tsquery` in the english and simple configurations
 against the stored `vector` (GIN), `ts_rank`, `ts_headline`; name substrings by
-`ILIKE` and close-name candidates by pg_trgm's `word_similarity`, both on the
-name's trigram GIN index.
+`ILIKE` and close-name candidates (the same first-two-letters rule, `ILIKE`
+word starts), both on the name's trigram GIN index.
+
+A snippet is cut from the tool's own text (OWN_TEXT) when a word typed is there,
+else from the takes, and marks every word typed (any of them, `snippet_items`).
 """
 
+import functools
 import re
 
 from django.db import connection
@@ -29,15 +34,20 @@ from django.db import connection
 # bm25() weights of name, tagline, category, description, takes.
 BM25_WEIGHTS = (10.0, 5.0, 3.0, 2.0, 1.0)
 SNIPPET_WORDS = 14
-# Relevance is computed for at most this many matches, the newest tools first
-# (and as many name hits): a word found in every one of 10,000 tools must not
-# cost 10,000 bm25()/ts_rank() calls. Below it the ranking is exact.
-WINDOW = 1000
+# The columns of the tool's own text. A snippet comes from them when a word typed
+# is there, else from the takes: a snippet costs a pass over every occurrence of
+# the words in the text it is cut from, and the takes are most of a document
+# (bench/SEARCH.md: 25 snippets of 8 words over the takes cost 90-300 ms at scale).
+OWN_TEXT = ("name", "tagline", "category", "description")
+# Relevance is computed for at most this many matches (and as many name hits):
+# a word found in every one of 10,000 tools must not cost 10,000 bm25()/ts_rank()
+# calls, each reading the row's positions of every word typed. Below it the
+# ranking is exact. What still grows with the matches is the index scan that
+# finds them (and bm25()'s count of the documents holding each word): see
+# bench/SEARCH.md.
+WINDOW = 200
 # Close names: at most this many candidates are checked in Python.
 CANDIDATES = 200
-# pg_trgm's word_similarity above which a name is a candidate ("cluade" and
-# "Claude 4 API: …" score 0.29): loose on purpose, is_close() decides.
-CANDIDATE_SIMILARITY = 0.25
 WORD = re.compile(r"\w+")
 
 # Snippets mark a match with these; editors' text never holds them (control
@@ -55,6 +65,10 @@ def edit_distance(a: str, b: str, bound: int) -> int:
     as soon as it must exceed bound."""
     if abs(len(a) - len(b)) > bound:
         return bound + 1
+    # Each letter of a that b lacks costs an edit: a cheap bound that skips the
+    # table for most words (a close-name search checks hundreds of them).
+    if sum(char not in b for char in a) > bound:
+        return bound + 1
     previous2, previous = None, list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i] + [0] * len(b)
@@ -67,6 +81,12 @@ def edit_distance(a: str, b: str, bound: int) -> int:
             return bound + 1
         previous2, previous = previous, current
     return previous[-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_distance(term: str, word: str, bound: int) -> int:
+    # Names share words ("Claude 4 API", "Claude Code"): each pair is worked out once.
+    return edit_distance(term, word, bound)
 
 
 def allowed_typos(term: str) -> int:
@@ -83,7 +103,7 @@ def is_close(term: str, name: str) -> int | None:
         return None
     term = term.casefold()
     best = min(
-        (edit_distance(term, word, bound) for word in WORD.findall(name.casefold())),
+        (_word_distance(term, word, bound) for word in WORD.findall(name.casefold())),
         default=bound + 1,
     )
     return best if best <= bound else None
@@ -102,6 +122,11 @@ class Engine:
         return [(tool_id, None) for _, _, tool_id in sorted(scored)[:limit]]
 
 
+def snippet_items(query) -> list[str]:
+    """The distinct positive words and phrases of a SearchQuery, in the order typed."""
+    return list(dict.fromkeys(i.text for branch in query.branches for i in branch if not i.negated))
+
+
 def _fts_string(text: str) -> str:
     """One FTS5 string (a word or a phrase, tokenized by the table's tokenizer)."""
     return '"' + text.replace('"', '""') + '"'
@@ -116,6 +141,12 @@ def fts_match(query) -> str:
         negative = "".join(f" NOT {_fts_string(i.text)}" for i in branch if i.negated)
         branches.append(f"({positive}{negative})")
     return " OR ".join(branches)
+
+
+def fts_any(query) -> str:
+    """The FTS5 query matching any positive word or phrase of a SearchQuery: what a
+    snippet marks (a hit holds all of one branch's words, perhaps not in one column)."""
+    return " OR ".join(_fts_string(text) for text in snippet_items(query))
 
 
 class SQLiteEngine(Engine):
@@ -147,14 +178,19 @@ class SQLiteEngine(Engine):
                 ORDER BY name_hit DESC, text_rank, tool_id
                 LIMIT %s
             )
-            SELECT best.tool_id,
+            SELECT best.tool_id, COALESCE(
                 (SELECT snippet(verdicts_search_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})
                  FROM verdicts_search_fts
-                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = best.tool_id)
+                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = best.tool_id),
+                (SELECT snippet(verdicts_search_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})
+                 FROM verdicts_search_fts
+                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = best.tool_id))
             FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id
             ORDER BY best.name_hit DESC, best.text_rank, lower(d.name), best.tool_id
         """  # noqa: S608 - formats in constants only; input goes as params
-        params = [match, WINDOW, names, names or '""', WINDOW, limit, match]
+        any_word = fts_any(query)
+        params = [match, WINDOW, names, names or '""', WINDOW, limit]
+        params += [f"{{{' '.join(OWN_TEXT)}}} : ({any_word})", any_word]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
@@ -174,8 +210,12 @@ class SQLiteEngine(Engine):
             return list(cursor.fetchall())
 
 
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_pattern(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + _like_escape(text) + "%"
 
 
 class PostgreSQLEngine(Engine):
@@ -191,10 +231,13 @@ class PostgreSQLEngine(Engine):
         text = query.websearch_text
         like = _like_pattern(query.name_text) if query.name_text else None
         sql = f"""
-            WITH q AS (SELECT {self.TSQUERY} AS query),
+            WITH q AS (SELECT {self.TSQUERY} AS query, {self.TSQUERY} AS any_word),
             text_hits AS MATERIALIZED (
+                -- The first WINDOW the GIN index yields, in table order: "the newest"
+                -- would read every match's row to sort them (13-17 ms instead of
+                -- 1-2 ms for a word in all of 10,000 documents).
                 SELECT d.tool_id FROM verdicts_searchdocument d, q
-                WHERE d.vector @@ q.query ORDER BY d.tool_id DESC LIMIT %s
+                WHERE d.vector @@ q.query LIMIT %s
             ),
             name_hits AS MATERIALIZED (
                 SELECT d.tool_id FROM verdicts_searchdocument d
@@ -210,25 +253,37 @@ class PostgreSQLEngine(Engine):
                 ORDER BY name_hit DESC, text_rank DESC, lower(d.name), d.tool_id
                 LIMIT %s
             )
-            SELECT best.tool_id, ts_headline(
-                'english',
-                concat_ws(' / ', d.name, d.tagline, d.category, d.description, d.takes),
-                q.query, %s)
+            SELECT best.tool_id, CASE
+                WHEN ts_filter(d.vector, '{{a,b,c}}') @@ q.any_word THEN ts_headline(
+                    'english', concat_ws(' / ', d.name, d.tagline, d.category, d.description),
+                    q.any_word, %s)
+                ELSE ts_headline('english', d.takes, q.any_word, %s) END
             FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id CROSS JOIN q
             ORDER BY best.name_hit DESC, best.text_rank DESC, lower(best.name), best.tool_id
         """  # noqa: S608 - formats in constants only; input goes as params
-        params = [text, text, WINDOW, like, WINDOW, limit, self.HEADLINE]
+        any_word = " or ".join(f'"{text}"' for text in snippet_items(query))
+        params = [text, text, any_word, any_word, WINDOW, like, WINDOW, limit]
+        params += [self.HEADLINE, self.HEADLINE]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
 
     def close_name_candidates(self, terms):
-        similarity = "GREATEST(" + ", ".join(["word_similarity(%s, d.name)"] * len(terms)) + ")"
+        # The same rule as SQLite's: names with a word that starts with a term's
+        # first two letters, found through the name's trigram GIN index (the
+        # patterns' "  c" and " cl" trigrams), the newest CANDIDATES of them. Ordering
+        # every name by similarity instead (pg_trgm's `<<->`, `<%`) rechecks every
+        # name sharing a trigram with the term: at 10,000 names that share a word it
+        # cost 120-260 ms when none was close (bench/SEARCH.md).
+        patterns = []
+        for term in terms:
+            start = _like_escape(term[:2].casefold())
+            patterns += [f"{start}%", f"% {start}%", f"%-{start}%"]
+        where = " OR ".join(["d.name ILIKE %s"] * len(patterns))
         sql = f"""
             SELECT d.tool_id, d.name FROM verdicts_searchdocument d
-            WHERE {similarity} >= %s
-            ORDER BY {similarity} DESC LIMIT %s
+            WHERE {where} ORDER BY d.tool_id DESC LIMIT %s
         """  # noqa: S608 - formats in constants only; input goes as params
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*terms, CANDIDATE_SIMILARITY, *terms, CANDIDATES])
+            cursor.execute(sql, [*patterns, CANDIDATES])
             return list(cursor.fetchall())

@@ -35,6 +35,7 @@ def catalogue(db):
         "cyrillic": make_tool(name="Редактор кода", slug="redaktor", tagline="Умный редактор"),
         "phrase": make_tool(name="Loose Words", tagline="Use it as a tool, daily"),
         "reviewer": make_tool(name="Quiet Helper", tagline="Small", description="Calm."),
+        "hyphen": make_tool(name="Open-Codex", tagline="Terminal runner"),
     }
     make_take(tools["reviewer"], persona, body="We kept reviewing it; the review holds up.")
     make_take(tools["smolvm"], persona, body="Pairs well with Claude for agents that run code.")
@@ -103,6 +104,9 @@ def test_the_shared_cases_are_all_collected():
         ("cluade", "Claude 4 API"),
         ("Cluade", "Claude 4 API"),
         ("smolmv", "smolvm"),
+        ("smolvn", "smolvm"),
+        # A word after a hyphen is a word on both engines.
+        ("codxe", "Open-Codex"),
         ("Copliot", "C++ Copilot"),
         ("редактро", "Редактор кода"),
     ],
@@ -202,3 +206,58 @@ def test_no_query_ever_fails(client, catalogue, q):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<mark>claude</mark>" not in html.split('id="results-heading"')[0]
+
+
+def snippet_of(html: str, name: str) -> str:
+    row = html[html.index(f"<bdi>{name}</bdi>") :]
+    return re.search(r'<p class="search-snippet small">(.*?)</p>', row).group(1)
+
+
+@pytest.mark.django_db
+def test_a_snippet_comes_from_the_tools_own_text_before_the_takes(client, db):
+    persona = make_persona()
+    own = make_tool(name="Own Words", tagline="A quiet tool", description="Fast sandbox boot.")
+    make_take(own, persona, body="Our sandbox review: it holds.")
+    taken = make_tool(name="Taken Words", tagline="A loud tool", description="Boots fast.")
+    make_take(taken, persona, body="We ran every sandbox we had through it.")
+    html = client.get("/search/", {"q": "sandbox"}).content.decode()
+    assert "<mark>sandbox</mark> boot" in snippet_of(html, "Own Words")
+    assert "review" not in snippet_of(html, "Own Words")
+    # Only a take holds the word: the snippet is cut from the takes.
+    assert "every <mark>sandbox</mark> we had" in snippet_of(html, "Taken Words")
+
+
+@pytest.mark.django_db
+def test_a_snippet_marks_any_word_typed_even_in_another_column(client, db):
+    persona = make_persona()
+    tool = make_tool(name="Split Words", tagline="Edge runtime", description="Plain.")
+    make_take(tool, persona, body="Cold starts stay under a second at the edge.")
+    html = client.get("/search/", {"q": "runtime cold"}).content.decode()
+    # "cold" is only in a take, "runtime" in the tagline: the tagline is shown, marked.
+    assert "<mark>runtime</mark>" in snippet_of(html, "Split Words")
+
+
+@pytest.mark.django_db
+def test_a_name_hit_leads_even_beyond_the_ranking_window(client, db, monkeypatch):
+    persona = make_persona()
+    rocket = make_tool(name="Rocket", tagline="Oldest of them")
+    for n in range(6):
+        make_take(make_tool(name=f"Newer {n}"), persona, body="A rocket of a tool.")
+    monkeypatch.setattr(search_engines, "WINDOW", 3)
+    names = found(client.get("/search/", {"q": "rocket"}))
+    # The window ranks 3 of the text matches (SQLite the newest, PostgreSQL the
+    # first its index yields, Rocket's name among them), by name among equals; the
+    # name hit has its own window, so it leads either way.
+    assert names[0] == rocket.name
+    assert 3 <= len(names) <= 4
+    assert names[1:] == sorted(names[1:])
+    assert set(names[1:]) < {f"Newer {n}" for n in range(6)}
+
+
+def test_edit_distance_counts_a_transposition_once_and_stops_at_its_bound():
+    assert search_engines.edit_distance("cluade", "claude", 2) == 1
+    assert search_engines.edit_distance("smolvn", "smolvm", 1) == 1
+    # A letter the word lacks is an edit: past the bound without the table.
+    assert search_engines.edit_distance("zzzzzz", "claude", 1) == 2
+    assert search_engines.is_close("Cluade", "Claude 4 API") == 1
+    assert search_engines.is_close("Cluade", "Cline") is None
