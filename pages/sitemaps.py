@@ -12,6 +12,7 @@ used. On-demand comparisons are left out: there are n² of them and none is an
 editor's page.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
@@ -51,17 +52,19 @@ def url_prefix(route: str, placeholder_args=("-slug-",)) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(ABC):
     """One kind of page: how many there are, and a slice of (loc, lastmod) in a
-    stable order (primary key or slug)."""
+    stable order (primary key or slug). Each section implements both methods."""
 
     name: str
 
+    @abstractmethod
     def count(self) -> int:
-        raise NotImplementedError
+        """How many URLs the section lists."""
 
+    @abstractmethod
     def entries(self, start: int, stop: int) -> list[tuple[str, datetime | None]]:
-        raise NotImplementedError
+        """The (absolute loc, lastmod or None) of URLs start to stop (exclusive)."""
 
 
 class PageSection(Section):

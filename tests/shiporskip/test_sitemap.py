@@ -176,3 +176,12 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(client
     assert "Disallow: /admin/" in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert "Disallow: /" not in lines
+
+
+def test_a_section_that_forgets_its_entries_cannot_be_made():
+    class CountOnly(sitemaps.Section):
+        def count(self):
+            return 0
+
+    with pytest.raises(TypeError, match="entries"):
+        CountOnly("broken")
