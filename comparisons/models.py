@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.text_fields import MarkdownTextField, OneLineCharField
-from verdicts.models import Tool, load_panel_counts
+from verdicts.models import Tool
 from verdicts.publishing import published_q
 
 PAIR_SEPARATOR = "-vs-"
@@ -334,8 +334,3 @@ class Comparison(models.Model):
 def _keep_tools_key(sender, instance, **kwargs):
     # A receiver, not save(): loaddata (raw saves) must keep the key too.
     instance.tools_key = tools_key(instance.tool_ids)
-
-
-def load_tool_panels(comparisons) -> None:
-    """Every tool's panel counts on every comparison in the list: one query."""
-    load_panel_counts([tool for c in comparisons for tool in c.tools])
