@@ -136,7 +136,8 @@ class Filler:
                 body = _sentence(rng, 60)
                 score = rng.choice([None, *range(20, 100)])
                 call = Call.SHIP if (score or 60) >= 55 else Call.SKIP
-                rows.append((tool_id, persona.pk, score, call, body, f"<p>{body}</p>", now, now))
+                html = f"<p>{body}</p>"
+                rows.append((tool_id, persona.pk, score, call, body, html, "", now, now))
         columns = [
             "tool_id",
             "persona_id",
@@ -144,6 +145,7 @@ class Filler:
             "call",
             "body",
             "body_html",
+            "reviewed_version",
             "created_at",
             "updated_at",
         ]
@@ -158,9 +160,10 @@ class Filler:
                 continue
             seen.add((min(a, b), max(a, b)))
             # bulk inserts bypass the pre_save receiver that keeps tools_key.
-            rows.append((a, b, tools_key((a, b)), "", "", True, now, now, now))
+            rows.append((a, b, tools_key((a, b)), "", "", "", "", "", "", True, now, now, now))
         columns = [
-            "tool_a_id", "tool_b_id", "tools_key", "intro", "intro_html", "is_published",
+            "tool_a_id", "tool_b_id", "tools_key", "intro", "intro_html", "bottom_line",
+            "bottom_line_html", "ship_a_if", "ship_b_if", "is_published",
             "published_at", "created_at", "updated_at",
         ]  # fmt: skip
         _insert(Comparison._meta.db_table, columns, rows)
