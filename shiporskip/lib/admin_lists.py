@@ -1,11 +1,11 @@
 """Admin changelists that stay as fast at a million rows as at a hundred.
 
 Django's changelist counts the rows it lists (`SELECT COUNT(*)`) on every page
-view, and counts the whole table once more for "N total" when a filter is on.
+view, and counts the whole table once more for the search box's "N total".
 Both read every row: at a million community votes that is most of the page's
 time, on SQLite and on PostgreSQL alike. Here the count stops at COUNT_CAP + 1
 rows (`SELECT COUNT(*) FROM (SELECT … LIMIT 10001)`), so it costs the same at
-any size; beyond the cap the list says "More than 10,000" and pages on through
+any size; beyond the cap the list says "more than 10,000" and pages on through
 the first COUNT_CAP rows; filters, search and dates narrow it further.
 
 What is left grows with the rows on the page, not in the table: rendering a
