@@ -2,7 +2,8 @@
 
 Two databases side by side: one with the seed fixtures, one with the seed plus
 bench/fill_benchmark_data.py (10,000 tools, 60,000 takes, 5,000 comparisons,
-1,000,000 votes by default; BENCH_COLD_TOOLS, BENCH_COLD_VOTES shrink a trial run).
+1,000,000 votes by default; BENCH_COLD_TOOLS, BENCH_COLD_VOTES shrink a trial run;
+BENCH_COLD_ONLY=admin keeps the pages whose name starts with it).
 Both are ANALYZEd. Then, DEBUG off, Django's test client asks each page of
 PAGES ROUNDS times from each database in turn (a paired measurement, so a slow
 spell of the machine hits both), the page cache cleared before every request.
@@ -66,6 +67,18 @@ PAGES = {
     "admin community votes, one tool": "/admin/verdicts/communityvote/?tool=smolvm",
     "admin tools": "/admin/verdicts/tool/",
     "admin tools, verdict ship": "/admin/verdicts/tool/?verdict=ship",
+    "admin community votes, skips": "/admin/verdicts/communityvote/?call__exact=skip",
+    "admin takes": "/admin/verdicts/take/",
+    "admin comparisons": "/admin/comparisons/comparison/",
+    "admin subscribers": "/admin/newsletter/subscriber/",
+    "admin deliveries": "/admin/newsletter/delivery/",
+    "admin issues": "/admin/newsletter/issue/",
+}
+# BENCH_COLD_ONLY=admin measures only the pages whose name starts with it.
+PAGES = {
+    name: path
+    for name, path in PAGES.items()
+    if name.startswith(os.environ.get("BENCH_COLD_ONLY", ""))
 }
 # Whole-section files: their size is the data's by nature (one line per tool).
 PROPORTIONAL = {"sitemap tools", "sitemap comparisons", "llms/tools.txt", "llms/comparisons.txt"}

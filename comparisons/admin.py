@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from comparisons.models import TOOL_FIELDS, Comparison, compare_slug
 from shiporskip.lib.admin_conflicts import SaveConflictMixin
+from shiporskip.lib.admin_lists import LargeListAdmin
 from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
 from verdicts.head_to_head import bottom_line
@@ -13,7 +14,7 @@ from verdicts.models import Tool
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class ComparisonAdmin(SaveConflictMixin, MarkdownPreviewMixin, LargeListAdmin):
     markdown_fields = ("intro", "bottom_line")
     autocomplete_fields = list(TOOL_FIELDS)
     list_display = ["__str__", "public_url", "is_published", "published_at"]

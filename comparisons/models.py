@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.text_fields import MarkdownTextField, OneLineCharField
-from verdicts.models import Tool, load_panel_counts
+from verdicts.models import Tool
 from verdicts.publishing import published_q
 
 PAIR_SEPARATOR = "-vs-"
@@ -233,8 +233,9 @@ class Comparison(models.Model):
         indexes = [
             # Home page and feed: newest published comparisons first.
             models.Index(fields=["is_published", "-published_at"], name="comparison_newest"),
-            # /compare/ and the home page, newest first to the last tie (the order
-            # of views.NEWEST_COMPARISONS): read in order, no sort of every row.
+            # /compare/, the home page and the admin's list (Meta.ordering), newest
+            # first to the last tie (the order of views.NEWEST_COMPARISONS): read in
+            # order, no sort of every row.
             models.Index(F("published_at").desc(), F("id").desc(), name="comparison_newest_order"),
             # The sitemap's pages section: the latest change of a live comparison.
             models.Index(fields=["-updated_at"], name="comparison_updated"),
@@ -339,8 +340,3 @@ class Comparison(models.Model):
 def _keep_tools_key(sender, instance, **kwargs):
     # A receiver, not save(): loaddata (raw saves) must keep the key too.
     instance.tools_key = tools_key(instance.tool_ids)
-
-
-def load_tool_panels(comparisons) -> None:
-    """Every tool's panel counts on every comparison in the list: one query."""
-    load_panel_counts([tool for c in comparisons for tool in c.tools])

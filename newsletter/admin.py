@@ -15,11 +15,13 @@ from django.utils.html import format_html, format_html_join
 
 from newsletter.delivery import build_message, prepare
 from newsletter.models import Delivery, Follow, Issue, Subscriber, VerifiedVote
+from shiporskip.lib.admin_lists import LargeListAdmin
 from verdicts.admin import ToolFilter
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by staff with the view permission; nobody edits through the admin."""
+class ReadOnlyAdmin(LargeListAdmin):
+    """Viewable by staff with the view permission; nobody edits through the admin.
+    Lists count at most COUNT_CAP rows (shiporskip/lib/admin_lists.py)."""
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -12,6 +12,7 @@ used. On-demand comparisons are left out: there are n² of them and none is an
 editor's page.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
@@ -53,18 +54,21 @@ def url_prefix(route: str, placeholder_args=("-slug-",)) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(ABC):
     """One kind of page: how many sitemap files it needs, and the (loc, lastmod)
     entries of one file (numbered from 1) in a stable order, at most SITEMAP_LIMIT;
-    None when the file is past the end of the section."""
+    None when the file is past the end of the section. Subclasses say how many
+    files (files()) and what a run of entries holds (slice())."""
 
     name: str
 
+    @abstractmethod
     def files(self) -> int:
-        return max(1, -(-self.count() // SITEMAP_LIMIT))
+        """How many sitemap files the section needs, at least 1."""
 
-    def count(self) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def slice(self, start: int, stop: int) -> list[tuple[str, datetime | None]]:
+        """Entries start..stop (0-based) of the section: (absolute URL, lastmod or None)."""
 
     def entries(self, page: int) -> list[tuple[str, datetime | None]] | None:
         start = (page - 1) * SITEMAP_LIMIT
@@ -74,8 +78,16 @@ class Section:
             return None
         return entries
 
-    def slice(self, start: int, stop: int) -> list[tuple[str, datetime | None]]:
-        raise NotImplementedError
+
+class CountedSection(Section):
+    """A small section cut into files by a count of its entries."""
+
+    def files(self) -> int:
+        return max(1, -(-self.count() // SITEMAP_LIMIT))
+
+    @abstractmethod
+    def count(self) -> int:
+        """How many entries the section has."""
 
 
 def _pk_bounds(model) -> tuple[int, int] | None:
@@ -119,11 +131,12 @@ class RangeSection(Section):
     def slice(self, start, stop):
         return self.rows(start // SITEMAP_LIMIT + 1)
 
+    @abstractmethod
     def rows(self, page: int) -> list[tuple[str, datetime | None]]:
-        raise NotImplementedError
+        """The entries of file `page` (from 1), by primary key."""
 
 
-class PageSection(Section):
+class PageSection(CountedSection):
     """The list pages: they change whenever a tool, take or comparison does."""
 
     ROUTES = (
@@ -192,7 +205,7 @@ class ComparisonSection(RangeSection):
         ]
 
 
-class CategorySection(Section):
+class CategorySection(CountedSection):
     """Categories with at least one published tool (the stored counts, less the
     scheduled), dated by their latest published tool: a subquery per category
     that reads the index tool_category_content_updated newest first."""
@@ -221,7 +234,7 @@ class CategorySection(Section):
         return [(f"{head}{slug}{tail}", latest) for slug, latest in self._rows()[start:stop]]
 
 
-class ReviewerSection(Section):
+class ReviewerSection(CountedSection):
     """Every persona, dated by their latest take: a subquery per persona that
     reads the index take_persona_updated newest first (a GROUP BY over every
     take grew with the catalogue)."""
@@ -240,7 +253,7 @@ class ReviewerSection(Section):
         return [(f"{head}{slug}{tail}", changed) for slug, changed in personas]
 
 
-class NewsletterSection(Section):
+class NewsletterSection(CountedSection):
     """The newsletter archive, dated by its newest issue, then each sent issue
     (the index issue_archive). Nothing until the first issue is sent."""
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from comparisons.forms import PairPickerForm
-from comparisons.models import TOOL_FIELDS, Comparison, compare_slug, load_tool_panels
+from comparisons.models import TOOL_FIELDS, Comparison, compare_slug
 from comparisons.views import listed_comparisons, picker_tools
 from pagecache.decorators import cached_page
 from shiporskip.lib.markdown import render_markdown
@@ -54,7 +54,6 @@ def home_sections(request) -> dict:
 @allow_methods("GET", "HEAD")
 def home(request):
     comparisons = list(listed_comparisons(request)[:HOME_LATEST_COMPARISONS])
-    load_tool_panels(comparisons)
     context = {
         "comparisons": comparisons,
         "structured_data": json_ld(web_site()),

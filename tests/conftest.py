@@ -41,6 +41,16 @@ def _fresh_rate_limits(request):
 
 
 @pytest.fixture
+def back_to_latest():
+    """After a migration test (tests/migrations_helpers.py): every migration applied
+    again, as the rest of the suite expects."""
+    yield
+    from tests.migrations_helpers import migrate_to_latest
+
+    migrate_to_latest()
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback (aiosmtpd); Django's mail goes to it."""
     from tests.smtp import RecordingSMTPServer

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from shiporskip.lib.admin_conflicts import SaveConflictMixin
+from shiporskip.lib.admin_lists import LargeListAdmin
 from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
 from verdicts.models import Category, CommunityVote, Persona, Take, Tool
@@ -158,7 +159,7 @@ class PanelVerdictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Tool)
-class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, LargeListAdmin):
     form = SlugFromNameForm
     inlines = [TakeInline]
     markdown_fields = ("description",)
@@ -227,7 +228,7 @@ class ToolAdmin(SaveConflictMixin, MarkdownPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Take)
-class TakeAdmin(SaveConflictMixin, MarkdownPreviewMixin, SimpleHistoryAdmin):
+class TakeAdmin(SaveConflictMixin, MarkdownPreviewMixin, SimpleHistoryAdmin, LargeListAdmin):
     """One take on its own, with django-simple-history's "History" view of every
     dated change (also reached from the tool page's take rows)."""
 
@@ -319,15 +320,13 @@ class ToolFilter(admin.SimpleListFilter):
 
 
 @admin.register(CommunityVote)
-class CommunityVoteAdmin(admin.ModelAdmin):
+class CommunityVoteAdmin(LargeListAdmin):
     """Readers' own votes: the desk looks, nobody edits them through the admin."""
 
     list_display = ["tool", "call", "reader", "tool_tally", "updated_at"]
     list_filter = ["call", ToolFilter]
     list_select_related = ["tool"]
     search_fields = ["tool__name"]
-    # Counting every vote row for "N total" is the slow part of a huge list.
-    show_full_result_count = False
 
     @admin.display(description="Reader")
     def reader(self, vote):

@@ -86,8 +86,7 @@ class PanelNotLoaded(Exception):
     def __init__(self, tool):
         super().__init__(
             f"Tool.panel of {tool.name!r} needs the stored panel columns (panel_ship, "
-            "panel_skip): do not defer them with only()/defer(), or call "
-            "load_panel_counts(tools) on tools fetched that way."
+            "panel_skip): keep them in the only() of the query, or do not defer() them."
         )
 
 
@@ -99,11 +98,6 @@ class ToolQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Readers see published tools; staff also preview drafts on the site."""
         return self if user.is_staff else self.published()
-
-    def with_panel_counts(self):
-        """The panel counts are stored columns now (verdicts/tallies.py): kept so
-        callers written before need not change; adds nothing to the query."""
-        return self.all()
 
     def with_page_relations(self, personas=None):
         """Category and takes with personas, as a tool page, its JSON and its
@@ -330,23 +324,6 @@ class Tool(models.Model):
     def reader_gap_label(self) -> str:
         """ "Readers are 30 points cooler than the panel", or why there is no gap yet."""
         return panel_reader_gap_label(self.panel, self.community)
-
-
-def load_panel_counts(tools) -> None:
-    """Give tools fetched without their stored panel counts (only()/defer()) those
-    counts: one query for all. No query when none lacks them, as tools fetched
-    whole or through select_related() carry the columns."""
-    missing = [tool for tool in tools if {"panel_ship", "panel_skip"} & tool.get_deferred_fields()]
-    if not missing:
-        return
-    counts = dict(
-        (pk, (ship, skip))
-        for pk, ship, skip in Tool.objects.filter(pk__in={tool.pk for tool in missing}).values_list(
-            "pk", "panel_ship", "panel_skip"
-        )
-    )
-    for tool in missing:
-        tool.panel_ship, tool.panel_skip = counts[tool.pk]
 
 
 class Persona(models.Model):

@@ -140,10 +140,7 @@ def bookmarks_page(request):
     if slugs:
         found = {
             tool.slug: tool
-            for tool in Tool.objects.published()
-            .filter(slug__in=slugs)
-            .with_panel_counts()
-            .select_related("category")
+            for tool in Tool.objects.published().filter(slug__in=slugs).select_related("category")
         }
         tools = [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
     return render(request, "verdicts/bookmarks.html", {"tools": tools, "asked": bool(slugs)})

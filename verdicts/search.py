@@ -220,7 +220,6 @@ def search_tools(query: SearchQuery, tools=None) -> SearchResults:
     by_id = {
         tool.pk: tool
         for tool in tools.filter(pk__in=[tool_id for tool_id, _ in hits])
-        .with_panel_counts()
         .select_related("category")
         .defer("description", "description_html")
     }

@@ -1,29 +1,13 @@
 """Comparison migrations, run forwards on rows as an older release left them."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import make_tool
+from tests.migrations_helpers import migrate, migrate_to_latest
 
 # The lead may renumber 0004 at merge: keep this name in step with the file.
 BEFORE = [("comparisons", "0003_clean_stored_intros")]
 AFTER = [("comparisons", "0004_three_or_four_tools")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def back_to_latest():
-    """Leave the database as the rest of the suite expects it: every migration applied."""
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +31,7 @@ def test_a_pair_stored_before_three_or_four_tools_answers_at_the_same_url(client
     )  # fmt: skip
     assert stored.tools_key == f"{min(zed.pk, able.pk)},{max(zed.pk, able.pk)}"
     assert new.objects.filter(tools_key="").count() == 0
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
     response = client.get("/compare/zed-vs-able/")
     assert response.status_code == 200
     assert "Kept." in response.content.decode()

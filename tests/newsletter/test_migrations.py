@@ -1,27 +1,12 @@
 """Data migrations of the newsletter, run forwards on rows as an older release left them."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations_helpers import migrate
 
 BEFORE = [("newsletter", "0003_editors_see_the_newsletter")]
 AFTER = [("newsletter", "0004_confirmation_due_and_public_domains")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def back_to_latest():
-    """Leave the database as the rest of the suite expects it: every migration applied."""
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

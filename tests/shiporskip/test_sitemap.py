@@ -212,3 +212,12 @@ def test_an_empty_file_inside_the_range_is_an_empty_urlset_not_a_404(client, mon
         tool.delete()
     assert section_urls(client, f"{SITE}/sitemaps/tools-2.xml") == {}
     assert len(section_urls(client, f"{SITE}/sitemaps/tools-3.xml")) == 2
+
+
+def test_a_section_that_forgets_its_entries_cannot_be_made():
+    class CountOnly(sitemaps.CountedSection):
+        def count(self):
+            return 0
+
+    with pytest.raises(TypeError, match="slice"):
+        CountOnly("broken")

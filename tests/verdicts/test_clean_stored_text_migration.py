@@ -1,19 +1,14 @@
 """The data migrations that repair text stored before the character rules:
 run on real rows written with QuerySet.update(), which bypasses every check."""
 
-import importlib
-
 import pytest
 from django.apps import apps
 
 from comparisons.models import Comparison
 from newsletter.models import Issue
 from tests.factories import make_category, make_comparison, make_persona, make_take, make_tool
+from tests.migrations_helpers import migration_module
 from verdicts.models import Category, Persona, Take, Tool
-
-
-def migration(name):
-    return importlib.import_module(name)
 
 
 @pytest.mark.django_db
@@ -35,7 +30,7 @@ def test_it_cleans_one_line_fields_slugs_and_markdown_in_verdicts():
     Persona.objects.filter(pk=persona.pk).update(motto="Prove\x85it", lens="\ufeffWhy?")
     Take.objects.filter(pk=take.pk).update(body="A\x0bB\r\nC", body_html="<p>A\x0bB\nC</p>")
 
-    migration("verdicts.migrations.0004_clean_stored_text").clean_stored_text(apps, None)
+    migration_module("verdicts.migrations.0004_clean_stored_text").clean_stored_text(apps, None)
 
     category.refresh_from_db()
     assert category.description == "Two lines here"
@@ -63,7 +58,7 @@ def test_a_cleaned_name_that_would_clash_keeps_its_row():
     make_tool(name="Cursor Pro", slug="cursor-pro")
     dirty = make_tool(name="Other", slug="other")
     Tool.objects.filter(pk=dirty.pk).update(name="Cursor\x0bPro", slug="cursor-pro\u200b")
-    migration("verdicts.migrations.0004_clean_stored_text").clean_stored_text(apps, None)
+    migration_module("verdicts.migrations.0004_clean_stored_text").clean_stored_text(apps, None)
     dirty.refresh_from_db()
     assert (dirty.name, dirty.slug) == (f"Cursor Pro ({dirty.pk})", f"cursor-pro-{dirty.pk}")
     assert Tool.objects.count() == 2
@@ -75,7 +70,9 @@ def test_it_cleans_comparison_intros():
     Comparison.objects.filter(pk=comparison.pk).update(
         intro="One\r\ntwo\x0b\tthree", intro_html="<p>One\ntwo\x0b\tthree</p>"
     )
-    migration("comparisons.migrations.0003_clean_stored_intros").clean_stored_intros(apps, None)
+    migration_module("comparisons.migrations.0003_clean_stored_intros").clean_stored_intros(
+        apps, None
+    )
     comparison.refresh_from_db()
     assert (comparison.intro, comparison.intro_html) == (
         "One\ntwo\tthree",
@@ -97,6 +94,8 @@ def test_it_cleans_issue_subjects():
     Issue.objects.filter(pk=issue.pk).update(
         subject="Weekly — Name\r\nBcc: someone@example.net vs Other"
     )
-    migration("newsletter.migrations.0006_clean_stored_subjects").clean_stored_subjects(apps, None)
+    migration_module("newsletter.migrations.0006_clean_stored_subjects").clean_stored_subjects(
+        apps, None
+    )
     issue.refresh_from_db()
     assert issue.subject == "Weekly — Name Bcc: someone@example.net vs Other"

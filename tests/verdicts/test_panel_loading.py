@@ -6,7 +6,7 @@ import pytest
 from django.template import engines
 
 from tests.factories import make_comparison, make_persona, make_take, make_tool
-from verdicts.models import Call, PanelNotLoaded, Tool, load_panel_counts
+from verdicts.models import Call, PanelNotLoaded, Tool
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def tools(db):
 
 def test_a_tool_without_panel_counts_raises_and_names_the_fix(tools, django_assert_num_queries):
     tool = Tool.objects.only("name").get(name="Alpha")
-    with django_assert_num_queries(0), pytest.raises(PanelNotLoaded, match="load_panel_counts"):
+    with django_assert_num_queries(0), pytest.raises(PanelNotLoaded, match="keep them in the only"):
         tool.panel  # noqa: B018
     whole = Tool.objects.get(name="Alpha")
     with django_assert_num_queries(0):
@@ -48,12 +48,3 @@ def test_tools_reached_through_a_comparison_carry_their_panels(tools, django_ass
     [comparison] = Comparison.objects.select_related("tool_a", "tool_b")
     with django_assert_num_queries(0):
         assert (comparison.tool_a.panel.ship, comparison.tool_b.panel.skip) == (1, 1)
-
-
-def test_load_panel_counts_counts_every_tool_in_one_query(tools, django_assert_num_queries):
-    alpha, beta = Tool.objects.order_by("name").only("name")
-    with django_assert_num_queries(1):
-        load_panel_counts([alpha, beta, alpha])
-    assert (alpha.panel.ship, alpha.panel.skip, beta.panel.ship, beta.panel.skip) == (1, 0, 0, 1)
-    with django_assert_num_queries(0):
-        load_panel_counts([alpha, beta])
