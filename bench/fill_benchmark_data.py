@@ -116,13 +116,14 @@ class Filler:
                 name, slug_from_name(name), "B", rng.choice(category_ids),
                 _sentence(rng, 8), description, render_markdown(description),
                 rng.choice(Tool.EntryTier.values), "Usage-based", "", True, now, 0, 0, now, now,
-                0, 0, "none", now,
+                0, 0, "none", now, 0, 0,
             ))  # fmt: skip
         columns = [
             "name", "slug", "logo_initial", "category_id", "tagline", "description",
             "description_html", "entry_tier", "pricing", "website", "is_published",
             "published_at", "community_ship_votes", "community_skip_votes", "created_at",
             "updated_at", "panel_ship", "panel_skip", "panel_verdict_key", "content_updated_at",
+            "verified_ship_votes", "verified_skip_votes",
         ]  # fmt: skip
         _insert(Tool._meta.db_table, columns, rows)
         return list(

@@ -49,7 +49,11 @@ def test_every_figure_in_the_json_is_what_the_page_shows(client, seeded, url):
     assert data["editors_pick"] == ("On demand" not in html)
     for index, tool in enumerate(data["tools"]):
         assert rows["Panel verdict"][index] == tool["panel"]["summary"]
-        assert rows["Community"][index] == tool["community"]["summary"]
+        # Verified readers share the community's row (templates/comparisons/compare.html).
+        assert rows["Community"][index] == (
+            f"{tool['community']['summary']} · Verified readers: "
+            f"{tool['verified_readers']['summary']}"
+        )
         assert rows["Pricing"][index] == (tool["pricing"]["read"] or "No pricing read yet")
         assert rows["Best for"][index] == tool["tagline"]
         assert rows["Category"][index] == tool["category"]["name"]
