@@ -16,21 +16,25 @@ import sys
 import time
 
 import django
+from django.apps import apps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shiporskip.settings.dev")
-django.setup()
+if not apps.ready:
+    # Not again when imported by a running site (bench/search.py, the tests): a
+    # second setup would reconfigure logging onto whatever stdout is at that moment.
+    django.setup()
 
-from django.db import connection, transaction  # noqa: E402 - after django.setup()
-from django.utils import timezone  # noqa: E402
+from django.db import connection, transaction
+from django.utils import timezone
 
-from comparisons.models import Comparison, tools_key  # noqa: E402
-from pagecache.models import bump_version  # noqa: E402
-from shiporskip.lib.markdown import render_markdown  # noqa: E402
-from verdicts import search_index  # noqa: E402
-from verdicts.list_counts import recount_list_counts  # noqa: E402
-from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool  # noqa: E402
-from verdicts.slugs import slug_from_name  # noqa: E402
-from verdicts.tallies import recount_panels  # noqa: E402
+from comparisons.models import Comparison, tools_key
+from pagecache.models import bump_version
+from shiporskip.lib.markdown import render_markdown
+from verdicts import search_index
+from verdicts.list_counts import recount_list_counts
+from verdicts.models import Call, Category, CommunityVote, Persona, Take, Tool
+from verdicts.slugs import slug_from_name
+from verdicts.tallies import recount_panels
 
 BATCH = 5000
 WORDS = (
