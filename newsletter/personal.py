@@ -46,7 +46,7 @@ from comparisons.models import Comparison
 from newsletter.models import Follow, Subscriber
 from newsletter.verified import READER_VOTE_URL
 from shiporskip.lib.urls import absolute_url
-from verdicts.history import ChangeKind, changes_of_one_take, newest_first
+from verdicts.history import ChangeKind, changes_by_tool, newest_first
 from verdicts.models import Take, Tool
 
 # Where each reader's own links and lead go, in both stored bodies.
@@ -90,21 +90,16 @@ def period_changes(
     comparisons (comparison_ids), worded for the lead: three queries."""
     changed_takes = Take.history.filter(history_date__gt=since, history_date__lte=until)
     # Every record of those takes: the one before the period is the starting point.
-    records = (
-        Take.history.filter(id__in=changed_takes.values("id"))
-        .filter(tool_id__in=Tool.objects.published().values("pk"))
-        .select_related("persona")
-        .order_by("id", "history_date", "history_id")
+    every_change = changes_by_tool(
+        Take.history.filter(id__in=changed_takes.values("id")).filter(
+            tool_id__in=Tool.objects.published().values("pk")
+        )
     )
-    by_take = defaultdict(list)
-    for record in records:
-        if record.persona is not None:  # a persona deleted after its withdrawn take
-            by_take[record.id].append(record)
     by_tool = defaultdict(list)
-    for take_records in by_take.values():
-        for change in changes_of_one_take(take_records):
+    for tool_id, changes in every_change.items():
+        for change in changes:
             if since < change.date <= until and _is_verdict_change(change):
-                by_tool[change.tool_id].append(change)
+                by_tool[tool_id].append(change)
     comparisons = list(
         Comparison.objects.filter(pk__in=list(comparison_ids))
         .with_tools()

@@ -178,6 +178,25 @@ def newest_first(changes) -> list[TakeChange]:
     return sorted(changes, key=lambda change: (-change.date.timestamp(), change.persona.position))
 
 
+def changes_by_tool(history) -> dict[int, list[TakeChange]]:
+    """Tool id -> the changes its takes' records show, oldest first per take.
+
+    history: a queryset of Take.history records, every record of each take it
+    names (the one before a period is the starting point of the first change in
+    it); ordered and joined to the persona here, so one query.
+    """
+    records = history.select_related("persona").order_by("id", "history_date", "history_id")
+    by_take = defaultdict(list)
+    for record in records:
+        if record.persona is not None:  # a persona deleted after its withdrawn take
+            by_take[record.id].append(record)
+    by_tool = defaultdict(list)
+    for take_records in by_take.values():
+        for change in changes_of_one_take(take_records):
+            by_tool[change.tool_id].append(change)
+    return by_tool
+
+
 def load_take_history(tools) -> None:
     """Hang on each tool its verdict timeline, newest first: one query for all tools.
 
@@ -187,19 +206,7 @@ def load_take_history(tools) -> None:
     missing = [tool for tool in tools if not hasattr(tool, _TIMELINE_ATTRIBUTE)]
     if not missing:
         return
-    records = (
-        Take.history.filter(tool_id__in={tool.pk for tool in missing})
-        .select_related("persona")
-        .order_by("id", "history_date", "history_id")
-    )
-    by_take = defaultdict(list)
-    for record in records:
-        if record.persona is not None:  # a persona deleted after its withdrawn take
-            by_take[record.id].append(record)
-    by_tool = defaultdict(list)
-    for take_records in by_take.values():
-        for change in changes_of_one_take(take_records):
-            by_tool[change.tool_id].append(change)
+    by_tool = changes_by_tool(Take.history.filter(tool_id__in={tool.pk for tool in missing}))
     for tool in missing:
         setattr(tool, _TIMELINE_ATTRIBUTE, newest_first(by_tool[tool.pk]))
 
