@@ -2,6 +2,8 @@
 (a, b required; c, d the optional "add a tool" selects)."""
 
 from django import forms
+from django.utils.functional import cached_property
+from markupsafe import Markup, escape
 
 from comparisons.models import MAX_TOOLS
 
@@ -21,11 +23,33 @@ class PairPickerForm(forms.Form):
         self.tools = tools
         self.by_slug = {tool.slug: tool for tool in tools}
         for name in PICKER_FIELDS:
-            self.fields[name].choices = [(tool.slug, tool.name) for tool in tools]
+            # A callable: read only when a filled form is validated, not on every
+            # page that shows the picker (four selects of PICKER_TOOLS tools).
+            self.fields[name].choices = self._choices
             self.fields[name].error_messages.update(
                 required="choose a tool from the list.",
                 invalid_choice="we have no published tool “%(value)s”; choose one from the list.",
             )
+
+    def _choices(self):
+        return [(tool.slug, tool.name) for tool in self.tools]
+
+    @cached_property
+    def _options(self) -> str:
+        return "".join(
+            f'<option value="{escape(tool.slug)}">{escape(tool.name)}</option>' for tool in self.tools
+        )
+
+    def options_html(self, name: str) -> Markup:
+        """The `<option>`s of select `name`: every tool, the one to keep (selected())
+        marked selected. The list is built once per form and shared by its
+        selects: four loops over PICKER_TOOLS tools in the template cost /compare/
+        a third of its time at scale (bench/COLD_PATH.md)."""
+        options, chosen = self._options, self.selected(name)
+        if chosen:
+            option = f'<option value="{escape(chosen)}">'
+            options = options.replace(option, f'{option[:-1]} selected>', 1)
+        return Markup(options)  # noqa: S704 - every value in it is escaped above
 
     def _tool(self, name):
         slug = self.cleaned_data[name]

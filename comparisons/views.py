@@ -20,7 +20,7 @@ from shiporskip.lib.keyset import BadCursor, Key, Ordering, keyset_page, redirec
 from shiporskip.lib.methods import allow_methods
 from verdicts.head_to_head import bottom_line
 from verdicts.lens import LENS_PARAMETER, UnknownLens, lens_spelling, read_lens
-from verdicts.models import Persona, Tool
+from verdicts.models import Persona, Tool, attach_categories
 from verdicts.open_data import open_data_response
 from verdicts.structured_data import json_ld, software_application
 
@@ -154,12 +154,14 @@ def pick(request):
 
 
 def listed_comparisons(request):
-    """Comparisons the request may see, newest first, with every tool's category."""
-    return Comparison.objects.visible_to(request.user).with_tools("category")
+    """Comparisons the request may see, with what a list shows of their tools
+    (Comparison.objects.for_list(): categories are attached after the page is read)."""
+    return Comparison.objects.visible_to(request.user).for_list()
 
 
 def _all_comparisons(request) -> tuple[dict, str | None]:
-    """One keyset page of every comparison with its tools' panels: one query.
+    """One keyset page of every comparison with its tools' panels and categories:
+    two queries.
     No total: counting every live comparison (each with two to four tools to
     check) grew with the catalogue, and a reader paging by "Next" needs none.
     The message says why a cursor was refused (the first page is shown instead)."""
@@ -176,4 +178,5 @@ def _all_comparisons(request) -> tuple[dict, str | None]:
     except BadCursor as error:
         message = str(error)
         page = keyset_page(listed, NEWEST_COMPARISONS, COMPARISONS_PER_PAGE)
+    attach_categories(tool for comparison in page.object_list for tool in comparison.tools)
     return {"page": page}, message

@@ -18,7 +18,7 @@ from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.methods import allow_methods
 from shiporskip.lib.urls import absolute_url
 from verdicts.list_counts import categories_with_tool_counts, published_tool_count
-from verdicts.models import Category, Persona, Tool
+from verdicts.models import Category, Persona, Tool, attach_categories
 from verdicts.structured_data import json_ld, web_site
 from verdicts.verdict import PanelTally
 from verdicts.vocabulary import Verdict
@@ -54,10 +54,16 @@ def home_sections(request) -> dict:
 @allow_methods("GET", "HEAD")
 def home(request):
     comparisons = list(listed_comparisons(request)[:HOME_LATEST_COMPARISONS])
+    sections = home_sections(request)
+    # Live tools' categories are among those listed with a tool count.
+    attach_categories(
+        (tool for comparison in comparisons for tool in comparison.tools),
+        known=sections["categories"],
+    )
     context = {
         "comparisons": comparisons,
         "structured_data": json_ld(web_site()),
-        **home_sections(request),
+        **sections,
     }
     return render(request, "pages/home.html", context)
 

@@ -233,11 +233,16 @@ class PostgreSQLEngine(Engine):
         sql = f"""
             WITH q AS (SELECT {self.TSQUERY} AS query, {self.TSQUERY} AS any_word),
             text_hits AS MATERIALIZED (
-                -- The first WINDOW the GIN index yields, in table order: "the newest"
-                -- would read every match's row to sort them (13-17 ms instead of
-                -- 1-2 ms for a word in all of 10,000 documents).
-                SELECT d.tool_id FROM verdicts_searchdocument d, q
-                WHERE d.vector @@ q.query LIMIT %s
+                -- The first WINDOW matches in table order: "the newest" would read
+                -- every match's row to sort them (13-17 ms instead of 1-2 ms for a
+                -- word in all of 10,000 documents). The query is written out here,
+                -- not read from q, so the planner sees its words and their share of
+                -- the documents (the vector's statistics): a rare word goes through
+                -- the GIN index, a word in most documents by a table scan that stops
+                -- at the WINDOWth match. The GIN index would first collect every
+                -- match (11 ms for a word in all 10,000 documents, bench/SEARCH.md).
+                SELECT d.tool_id FROM verdicts_searchdocument d
+                WHERE d.vector @@ ({self.TSQUERY}) LIMIT %s
             ),
             name_hits AS MATERIALIZED (
                 SELECT d.tool_id FROM verdicts_searchdocument d
@@ -262,7 +267,7 @@ class PostgreSQLEngine(Engine):
             ORDER BY best.name_hit DESC, best.text_rank DESC, lower(best.name), best.tool_id
         """  # noqa: S608 - formats in constants only; input goes as params
         any_word = " or ".join(f'"{text}"' for text in snippet_items(query))
-        params = [text, text, any_word, any_word, WINDOW, like, WINDOW, limit]
+        params = [text, text, any_word, any_word, text, text, WINDOW, like, WINDOW, limit]
         params += [self.HEADLINE, self.HEADLINE]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
