@@ -37,7 +37,8 @@ class PairPickerForm(forms.Form):
     @cached_property
     def _options(self) -> str:
         return "".join(
-            f'<option value="{escape(tool.slug)}">{escape(tool.name)}</option>' for tool in self.tools
+            f'<option value="{escape(tool.slug)}">{escape(tool.name)}</option>'
+            for tool in self.tools
         )
 
     def options_html(self, name: str) -> Markup:
@@ -48,7 +49,7 @@ class PairPickerForm(forms.Form):
         options, chosen = self._options, self.selected(name)
         if chosen:
             option = f'<option value="{escape(chosen)}">'
-            options = options.replace(option, f'{option[:-1]} selected>', 1)
+            options = options.replace(option, f"{option[:-1]} selected>", 1)
         return Markup(options)  # noqa: S704 - every value in it is escaped above
 
     def _tool(self, name):

@@ -86,7 +86,9 @@ def attach_categories(tools, known=()) -> None:
     by_id = {category.pk: category for category in known}
     missing = {tool.category_id for tool in tools} - by_id.keys()
     if missing:
-        by_id.update((category.pk, category) for category in Category.objects.filter(pk__in=missing))
+        by_id.update(
+            (category.pk, category) for category in Category.objects.filter(pk__in=missing)
+        )
     for tool in tools:
         tool.category = by_id[tool.category_id]
 
