@@ -7,13 +7,12 @@ as those characters by every feed reader, never run as HTML.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from comparisons.models import Comparison
 from shiporskip.lib.urls import absolute_url
-from verdicts.models import Take
+from verdicts.models import load_panels
 from verdicts.structured_data import plain_text
 
 FEED_LENGTH = 20
@@ -43,14 +42,11 @@ class NewComparisonsFeed(Feed):
 
     def items(self):
         """The newest published comparisons with every tool's calls: two queries,
-        however many tools each compares."""
-        comparisons = list(Comparison.objects.published().with_tools()[:FEED_LENGTH])
-        # With the persona's name, so the summary names who dissents.
-        calls = Take.objects.select_related("persona").only("tool_id", "call", "persona__name")
-        prefetch_related_objects(
-            [tool for comparison in comparisons for tool in comparison.tools],
-            Prefetch("takes", queryset=calls),
-        )
+        however many tools each compares (the tools' long text left out)."""
+        listed = Comparison.objects.published().for_list("intro_html", "updated_at")
+        comparisons = list(listed[:FEED_LENGTH])
+        # With the personas' names, so the summary names who dissents.
+        load_panels(tool for comparison in comparisons for tool in comparison.tools)
         return comparisons
 
     def item_title(self, item):

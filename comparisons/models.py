@@ -120,16 +120,18 @@ class ComparisonQuerySet(models.QuerySet):
             *TOOL_FIELDS, *(f"{field}__{name}" for field in TOOL_FIELDS for name in related)
         )
 
-    def for_list(self):
+    def for_list(self, *also: str):
         """What a list of comparisons shows (includes/comparison_list.html): the
         comparison's date and each tool's name, slug, category id and stored panel,
-        in one query of five tables. The categories come apart, through
-        verdicts.models.attach_categories(): four more joins (nine tables) cost
-        PostgreSQL's planner 8 ms a page at 10,000 tools against 2 ms for five
-        (bench/COLD_PATH.md), and every other column is text the list never shows."""
+        plus the comparison's fields named in `also`, in one query of five tables.
+        The categories come apart, through verdicts.models.attach_categories():
+        four more joins (nine tables) cost PostgreSQL's planner 8 ms a page at
+        10,000 tools against 2 ms for five (bench/COLD_PATH.md), and every other
+        column is text the list never shows."""
         tool_columns = ("name", "slug", "category", "panel_ship", "panel_skip")
         return self.with_tools().only(
             "published_at",
+            *also,
             *TOOL_FIELDS,
             *(f"{field}__{column}" for field in TOOL_FIELDS for column in tool_columns),
         )

@@ -138,13 +138,16 @@ def panel_from_takes(takes) -> PanelTally:
     """The tally of takes (each with .call and .persona.name), naming dissenters:
     takes whose call goes against the majority. A split has no majority, so no
     dissent. Takes come in panel order, and so do the names."""
-    takes = list(takes)
-    ship = sum(1 for take in takes if take.call == Call.SHIP)
-    skip = len(takes) - ship
+    return panel_from_calls((take.call, take.persona.name) for take in takes)
+
+
+def panel_from_calls(calls) -> PanelTally:
+    """panel_from_takes() of (call, persona name) pairs in panel order."""
+    calls = list(calls)
+    ship = sum(1 for call, _ in calls if call == Call.SHIP)
+    skip = len(calls) - ship
     majority = Call.SHIP if ship > skip else Call.SKIP if skip > ship else None
-    dissenters = tuple(
-        take.persona.name for take in takes if majority is not None and take.call != majority
-    )
+    dissenters = tuple(name for call, name in calls if majority is not None and call != majority)
     return PanelTally(ship=ship, skip=skip, dissenters=dissenters)
 
 
