@@ -95,3 +95,20 @@ def test_editor_text_reaches_feed_readers_as_text_never_as_markup(client):
     assert summary.get("type") == "text"
     assert list(summary) == []
     assert b"<img" not in response.content and b"<b>" not in response.content
+
+
+@pytest.mark.django_db
+def test_a_summary_names_who_dissents_in_panel_order(client):
+    rocket, snail = make_tool(name="Rocket"), make_tool(name="Snail")
+    personas = [make_persona(name=name, position=p) for p, name in enumerate("ABCDE")]
+    # Rocket: ship 3-2, C and E dissent; Snail: 1-1, a split names nobody.
+    for persona, call in zip(personas, "ship ship skip ship skip".split(), strict=True):
+        make_take(rocket, persona, call=call)
+    make_take(snail, personas[0], call=Call.SHIP)
+    make_take(snail, personas[4], call=Call.SKIP)
+    make_comparison(rocket, snail)
+    summary = feed(client).find(f"{ATOM}entry").findtext(f"{ATOM}summary")
+    assert summary == (
+        "Rocket: Ship · 3 ship / 2 skip · C and E dissent · Snail: Split (preliminary) "
+        "· 1 ship / 1 skip."
+    )
