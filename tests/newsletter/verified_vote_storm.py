@@ -22,7 +22,9 @@ TOOLS = ("Alpha", "Beta", "Gamma")
 # Each reader's POSTs per tool, all in flight together: a "flipper" alternates
 # ship and skip, a "steady" reader repeats one call (so its final vote is known).
 CLICKS = 4
-THREADS = 24
+# In flight at once: within the listen backlog of live_server (Django's
+# WSGIServer queues 10), which resets the connections past it.
+THREADS = 8
 
 
 def _post(base_url: str, path: str, tool: str, call: str, start: threading.Barrier) -> int:
@@ -57,7 +59,7 @@ def storm(base_url: str) -> dict:
     issue = Issue.objects.create(
         iso_year=2026,
         iso_week=49,
-        subject="Weekly AI Tool Verdicts — week 49, 2026: Alpha vs Beta",
+        subject="Weekly AI Tool Verdicts — week 49, 2026: Alpha vs Beta vs Gamma",
         period_since=timezone.now(),
         period_until=timezone.now(),
         html_body="",
@@ -65,16 +67,17 @@ def storm(base_url: str) -> dict:
     )
     issue.comparisons.add(make_comparison(*tools))
     readers = [make_subscriber(email=f"storm{n}@example.com") for n in range(READERS)]
+    paths = {reader.email: verified.vote_url(reader, issue) for reader in readers}
     clicks, steady = [], []
-    for n, reader in enumerate(readers):
-        path = verified.vote_url(reader, issue)
-        for tool in tools:
+    # By tool, then reader: each wave holds two readers' clicks on one tool.
+    for tool in tools:
+        for n, reader in enumerate(readers):
             if n % 2:  # a flipper
                 calls = ["ship", "skip"] * (CLICKS // 2)
             else:
                 calls = [("ship", "skip")[n % 4 // 2]] * CLICKS
                 steady.append((reader.email, tool.slug, calls[0]))
-            clicks += [(path, tool.slug, call) for call in calls]
+            clicks += [(paths[reader.email], tool.slug, call) for call in calls]
     connections.close_all()  # nothing of ours is open while the server writes
 
     # The clicks leave in waves of THREADS, each wave's together.
