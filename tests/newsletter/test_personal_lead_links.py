@@ -14,29 +14,29 @@ from newsletter import delivery, digest
 from newsletter.models import Delivery, Issue, Subscriber
 from tests.factories import make_category, make_comparison, make_persona, make_subscriber, make_tool
 from tests.html import text_of
-from tests.newsletter.test_personal_digest import (
+from tests.newsletter.test_personal_digest import (  # noqa: F401 - mail: a fixture
+    SITE,
     bodies,
     follow,
+    mail,
     revised_take,
     run,
     without_per_attempt_headers,
 )
 
-pytestmark = pytest.mark.django_db
+# mail (tests/newsletter/test_personal_digest.py): the real SMTP server, SITE_URL = SITE.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail")]
 
-SITE = "https://shiporskip.example"
 PREVIEW = re.compile(r'<div style="display:none;max-height:0;overflow:hidden;">(.*?)</div>', re.S)
 SHARED_PREVIEW = "2 new comparisons and 3 updated verdicts this week."
 FOLLOWED_PREVIEW = "1 new comparison and 2 updated verdicts on what you follow this week."
 
 
-@pytest.fixture
-def mail(settings, smtp_server):
-    settings.SITE_URL = SITE
-    settings.EMAIL_TIMEOUT = 5
-    # One item of each kind in a lead, so two changed tools followed make "1 more".
+@pytest.fixture(autouse=True)
+def one_item_of_each_kind(settings):
+    """A lead shows one followed tool and one comparison: two changed tools
+    followed make "And 1 more"."""
     settings.DIGEST_MAX_ITEMS = 1
-    return smtp_server
 
 
 @pytest.fixture
@@ -72,13 +72,15 @@ def preview(html: str) -> str:
 @pytest.mark.parametrize(
     "scope", [Subscriber.DigestScope.EVERYTHING, Subscriber.DigestScope.FOLLOWED]
 )
-def test_the_lead_s_and_n_more_links_to_the_issue_page_listing_what_it_left_out(mail, week, scope):
+def test_the_lead_s_and_n_more_links_to_the_issue_page_listing_what_it_left_out(
+    smtp_server, week, scope
+):
     subscriber = reader("reader@example.com", week, scope)
 
     run()
 
-    mail.wait_for(1)
-    [message] = mail.to(subscriber.email)
+    smtp_server.wait_for(1)
+    [message] = smtp_server.to(subscriber.email)
     text, html = bodies(message)
     issue_page = f"{SITE}/newsletter/issues/{Issue.objects.get().pk}/"
     # One of the two followed tools is shown (Alpha, by name); Bravo is the one more.
@@ -97,15 +99,15 @@ def test_the_lead_s_and_n_more_links_to_the_issue_page_listing_what_it_left_out(
     assert "Bravo" in listed
 
 
-def test_the_preview_line_counts_what_each_reader_s_message_holds(mail, week):
+def test_the_preview_line_counts_what_each_reader_s_message_holds(smtp_server, week):
     everything = reader("everything@example.com", week, Subscriber.DigestScope.EVERYTHING)
     focused = reader("focused@example.com", week, Subscriber.DigestScope.FOLLOWED)
 
     run()
 
-    mail.wait_for(2)
-    [whole] = mail.to(everything.email)
-    [own] = mail.to(focused.email)
+    smtp_server.wait_for(2)
+    [whole] = smtp_server.to(everything.email)
+    [own] = smtp_server.to(focused.email)
     whole_html, own_html = bodies(whole)[1], bodies(own)[1]
     # The whole issue: both new comparisons and all three updated verdicts.
     assert preview(whole_html) == f"<!--preview:start-->{SHARED_PREVIEW}<!--preview:end-->"
@@ -117,7 +119,7 @@ def test_the_preview_line_counts_what_each_reader_s_message_holds(mail, week):
     assert SHARED_PREVIEW not in own_html and "preview:start" not in own_html
 
 
-def test_a_followed_only_message_is_the_same_bytes_on_every_attempt(mail, week):
+def test_a_followed_only_message_is_the_same_bytes_on_every_attempt(smtp_server, week):
     focused = reader("focused@example.com", week, Subscriber.DigestScope.FOLLOWED)
     now = timezone.now()
     issue = digest.publish(digest.compose(now - timedelta(days=7), now))
@@ -132,13 +134,13 @@ def test_a_followed_only_message_is_the_same_bytes_on_every_attempt(mail, week):
     assert without_per_attempt_headers(again.data) == without_per_attempt_headers(first.data)
 
 
-def test_a_followed_only_message_repeats_its_own_subject_not_the_shared_headline(mail, week):
+def test_a_followed_only_message_repeats_its_own_subject_not_the_shared_headline(smtp_server, week):
     focused = reader("focused@example.com", week, Subscriber.DigestScope.FOLLOWED)
 
     run()
 
-    mail.wait_for(1)
-    [message] = mail.to(focused.email)
+    smtp_server.wait_for(1)
+    [message] = smtp_server.to(focused.email)
     text, html = bodies(message)
     subject = str(message["Subject"]).strip()
     assert subject.endswith(": what changed on what you follow")
