@@ -29,7 +29,10 @@ delivery at all.
 
 The stored bodies hold placeholders (READER_LEAD, the reader's links, the
 markers around the shared part of the text body): fill() puts each reader's
-values in, one entry per placeholder in reader_values().
+values in, one entry per placeholder in reader_values(). A reader of only what
+they follow gets the HTML body without its shared part, its preview line
+(between HTML_PREVIEW_START and HTML_PREVIEW_END) replaced by the lead's own
+(Lead.preview); a lead's "and N more" links to the issue's archive page.
 """
 
 import html
@@ -40,6 +43,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from markupsafe import escape
 
 from comparisons.models import TOOL_FIELDS as COMPARED_TOOLS
 from comparisons.models import Comparison
@@ -59,6 +63,10 @@ SHARED_TEXT_START = "%%shared_start%%"
 SHARED_TEXT_END = "%%shared_end%%"
 HTML_SHARED_START = "<!--archive:start-->"
 HTML_SHARED_END = "<!--archive:end-->"
+# Around the HTML body's preview line (what the inbox shows after the subject):
+# kept for "everything", replaced by the lead's own for "followed".
+HTML_PREVIEW_START = "<!--preview:start-->"
+HTML_PREVIEW_END = "<!--preview:end-->"
 
 
 @dataclass
@@ -167,16 +175,34 @@ def followed_in_range(first_pk: int, last_pk: int, changes: PeriodChanges) -> di
 @dataclass(frozen=True)
 class Lead:
     """One reader's lead: the stored tools (dicts as stored) and comparisons they
-    follow, the first max_items of each, and how many more."""
+    follow, the first max_items of each, and how many there are in all."""
 
     tools: list[dict]
     comparisons: list[dict]
-    more: int
+    tool_count: int
+    comparison_count: int
     followed_only: bool
 
     @property
     def is_empty(self) -> bool:
         return not self.tools and not self.comparisons
+
+    @property
+    def more(self) -> int:
+        """How many followed tools and comparisons are past max_items, not shown."""
+        return self.tool_count - len(self.tools) + self.comparison_count - len(self.comparisons)
+
+    @property
+    def preview(self) -> str:
+        """The inbox preview line of a message holding this lead alone, worded as
+        the whole issue's ("5 new comparisons and 2 updated verdicts this week.")."""
+        comparisons = _counted(self.comparison_count, "new comparison")
+        verdicts = _counted(self.tool_count, "updated verdict")
+        return f"{comparisons} and {verdicts} on what you follow this week."
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def lead_for(stored: dict, followed_tool_ids, scope: str) -> Lead:
@@ -190,21 +216,23 @@ def lead_for(stored: dict, followed_tool_ids, scope: str) -> Lead:
         if followed.intersection(comparison["tool_ids"])
     ]
     limit = stored.get("max_items", len(tools) + len(comparisons))
-    more = max(0, len(tools) - limit) + max(0, len(comparisons) - limit)
     return Lead(
         tools=tools[:limit],
         comparisons=comparisons[:limit],
-        more=more,
+        tool_count=len(tools),
+        comparison_count=len(comparisons),
         followed_only=scope == Subscriber.DigestScope.FOLLOWED,
     )
 
 
-def render_lead(lead: Lead) -> tuple[str, str]:
+def render_lead(lead: Lead, issue_url: str) -> tuple[str, str]:
     """The lead's HTML and text, with READER_MANAGE_URL for the reader's manage
-    link; ("", "") for an empty lead of a reader who gets everything."""
+    link; ("", "") for an empty lead of a reader who gets everything. Its "and N
+    more" links to issue_url, the issue's archive page (absolute), whose
+    "Everything in this issue" lists every tool and comparison the issue covered."""
     if lead.is_empty and not lead.followed_only:
         return "", ""
-    context = {"lead": lead, "manage_url": READER_MANAGE_URL}
+    context = {"lead": lead, "manage_url": READER_MANAGE_URL, "issue_url": issue_url}
     return (
         render_to_string("emails/weekly_digest_lead.html", context),
         render_to_string("emails/weekly_digest_lead.txt", context),
@@ -247,15 +275,24 @@ def compose_message(
     issue's stored changes and the delivery's snapshot (scope, followed_tool_ids):
     the same three strings on every attempt. No query."""
     lead = lead_for(issue.personal_changes or {}, followed_tool_ids, scope)
-    lead_html, lead_text = render_lead(lead)
+    lead_html, lead_text = render_lead(lead, absolute_url(issue.get_absolute_url()))
     html_values, text_values = reader_values(links, lead_html, lead_text)
     html_body, text_body, subject = issue.html_body, issue.text_body, issue.subject
     if lead.followed_only:
+        # The preview line counted the shared part's news; this message holds the lead only.
+        html_body = with_part_replaced(
+            html_body, HTML_PREVIEW_START, HTML_PREVIEW_END, html.escape(lead.preview)
+        )
         html_body = without_shared_part(html_body, HTML_SHARED_START, HTML_SHARED_END)
         text_body = without_shared_part(text_body, SHARED_TEXT_START, SHARED_TEXT_END)
         # "<newsletter> — week N, YYYY: <headline>": the shared headline names news
-        # this reader does not get.
+        # this reader does not get, in the subject and where the bodies repeat it
+        # (the HTML title, autoescaped as Jinja does; the text's first line).
         subject = f"{subject.partition(':')[0]}: what changed on what you follow"
+        html_body = html_body.replace(
+            f"<title>{escape(issue.subject)}</title>", f"<title>{escape(subject)}</title>", 1
+        )
+        text_body = text_body.replace(issue.subject, subject, 1)
     return subject, fill(html_body, html_values), fill(text_body, text_values)
 
 
@@ -269,8 +306,14 @@ def fill(body: str, values: dict[str, str]) -> str:
 def without_shared_part(body: str, start: str, end: str) -> str:
     """The body without what lies between start and end (markers included), for a
     reader who wants only what they follow; unchanged when the markers are missing."""
+    return with_part_replaced(body, start, end, "")
+
+
+def with_part_replaced(body: str, start: str, end: str, value: str) -> str:
+    """The body with what lies between start and end (markers included) replaced
+    by value; unchanged when the markers are missing (issues stored before them)."""
     first = body.find(start)
     last = body.find(end, first)
     if first < 0 or last < 0:
         return body
-    return body[:first] + body[last + len(end) :]
+    return body[:first] + value + body[last + len(end) :]
