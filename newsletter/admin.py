@@ -87,9 +87,8 @@ class IssueAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_delivery_counts()
-
+    # The counts are columns of the issue (newsletter/delivery_counts.py): the list
+    # reads them with the issues, and sorts by them, without counting deliveries.
     @admin.display(description="Sent", ordering="sent_count")
     def sent(self, issue):
         return _deliveries_link(issue, Delivery.Status.SENT, issue.sent_count)
@@ -102,20 +101,25 @@ class IssueAdmin(ReadOnlyAdmin):
     def pending(self, issue):
         return _deliveries_link(issue, Delivery.Status.PENDING, issue.pending_count)
 
-    @admin.display(description="Interrupted", ordering="interrupted_count")
+    @admin.display(description="Interrupted", ordering="sending_count")
     def interrupted(self, issue):
-        return _deliveries_link(issue, Delivery.Status.SENDING, issue.interrupted_count)
+        return _deliveries_link(issue, Delivery.Status.SENDING, issue.sending_count)
 
     @admin.display(description="Deliveries")
     def deliveries(self, issue):
         url = reverse("admin:newsletter_delivery_changelist")
         return format_html(
-            '{} sent, {} failed, {} pending, {} interrupted. <a href="{}?issue__id__exact={}">'
-            "See every delivery</a>.",
+            "{} sent, {} failed, {} pending, {} interrupted. Not sent: {} unsubscribed, "
+            "{} suppressed, {} with nothing followed, {} paused. "
+            '<a href="{}?issue__id__exact={}">See every delivery</a>.',
             issue.sent_count,
             issue.failed_count,
             issue.pending_count,
-            issue.interrupted_count,
+            issue.sending_count,
+            issue.cancelled_count,
+            issue.suppressed_count,
+            issue.skipped_count,
+            issue.paused_count,
             url,
             issue.pk,
         )
