@@ -8,6 +8,7 @@ import smtplib
 from itertools import chain
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.mail import get_connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -134,6 +135,42 @@ class IssueAdmin(ReadOnlyAdmin):
         return ", ".join(tool.name for tool in issue.changed_tools.all()) or "None"
 
 
+class IssueFilter(admin.SimpleListFilter):
+    """Deliveries of one issue: links to the newest RECENT_ISSUES only (a link per
+    issue would grow by one every week for ever), older issues from their own
+    row in the issue list, whose counts link here with the same parameter. One
+    query, LIMIT RECENT_ISSUES; a second only for an older chosen issue."""
+
+    RECENT_ISSUES = 10
+    title = "issue (the newest; older ones from the issue list)"
+    # The parameter the issue list's links use (Django's own related-field filter's).
+    parameter_name = "issue__id__exact"
+
+    def lookups(self, request, model_admin):
+        recent = list(
+            Issue.objects.order_by("-created_at", "-pk").values_list("pk", "subject")[
+                : self.RECENT_ISSUES
+            ]
+        )
+        chosen = self._chosen()
+        if chosen is not None and chosen not in {pk for pk, _ in recent}:
+            recent += list(Issue.objects.filter(pk=chosen).values_list("pk", "subject"))
+        return [(str(pk), subject) for pk, subject in recent]
+
+    def _chosen(self) -> int | None:
+        value = self.value()
+        if value is None:
+            return None
+        if not value.isdigit():
+            # The admin answers "invalid parameters" (a redirect with ?e=1), not a 500.
+            raise IncorrectLookupParameters(f"Not an issue number: {value!r}")
+        return int(value)
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen()
+        return queryset if chosen is None else queryset.filter(issue_id=chosen)
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = [
@@ -146,7 +183,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "last_error",
         "message_id",
     ]
-    list_filter = ["status", "issue"]
+    list_filter = ["status", IssueFilter]
     list_select_related = ["subscriber", "issue"]
     search_fields = ["subscriber__email", "message_id"]
 

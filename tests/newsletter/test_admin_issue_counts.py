@@ -262,3 +262,55 @@ def test_the_migration_fills_the_counts_from_the_deliveries_there():
     }
     assert filled[issues[1].pk] == {**zero, "pending_count": 2}
     assert filled[issues[2].pk] == zero
+
+
+DELIVERIES = "/admin/newsletter/delivery/"
+
+
+def make_issues(count: int) -> list[Issue]:
+    start = timezone.now() - timedelta(weeks=count)
+    issues = []
+    for n in range(count):
+        issue = Issue.objects.create(
+            iso_year=2026,
+            iso_week=n + 1,
+            subject=f"Issue number {n:02d}",
+            period_since=start,
+            period_until=start,
+        )
+        Issue.objects.filter(pk=issue.pk).update(created_at=start + timedelta(weeks=n))
+        issues.append(issue)
+    return issues
+
+
+def test_the_delivery_list_links_the_newest_issues_only_and_still_filters_an_older_one(
+    admin_client,
+):
+    issues = make_issues(12)
+    oldest = issues[0]
+    Delivery.objects.create(issue=oldest, subscriber=make_subscriber(email="old@example.com"))
+    Delivery.objects.create(issue=issues[-1], subscriber=make_subscriber(email="new@example.com"))
+
+    html = admin_client.get(DELIVERIES).content.decode()
+
+    linked = re.findall(r'href="\?issue__id__exact=(\d+)"', html)
+    assert sorted(map(int, linked)) == sorted(issue.pk for issue in issues[2:])
+
+    response = admin_client.get(f"{DELIVERIES}?issue__id__exact={oldest.pk}")
+
+    page = text_of(response.content.decode())
+    assert "old@example.com" in page and "new@example.com" not in page
+    # The chosen older issue joins the filter's links, marked as chosen.
+    assert re.search(
+        rf'<li class="selected">\s*<a href="\?issue__id__exact={oldest.pk}"',
+        response.content.decode(),
+    )
+
+
+def test_a_malformed_issue_in_the_delivery_filter_is_a_clear_answer_not_a_500(admin_client):
+    make_issues(1)
+
+    response = admin_client.get(f"{DELIVERIES}?issue__id__exact=abc")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
