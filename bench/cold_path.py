@@ -71,8 +71,18 @@ PAGES = {
     "admin takes": "/admin/verdicts/take/",
     "admin comparisons": "/admin/comparisons/comparison/",
     "admin subscribers": "/admin/newsletter/subscriber/",
+    "admin subscribers, suppressed": "/admin/newsletter/subscriber/?suppressed_at__isempty=0",
+    "admin subscribers, paused": "/admin/newsletter/subscriber/?paused_at__isempty=0",
     "admin deliveries": "/admin/newsletter/delivery/",
+    "admin deliveries, failed": "/admin/newsletter/delivery/?status__exact=failed",
+    # Issue 10 is the newest of the filled ones (none at seed size): its rows come
+    # last by pk, the worst case for a scan in pk order.
+    "admin deliveries, one issue": "/admin/newsletter/delivery/?issue__id__exact=10",
+    "admin deliveries, one issue's failed": (
+        "/admin/newsletter/delivery/?issue__id__exact=10&status__exact=failed"
+    ),
     "admin issues": "/admin/newsletter/issue/",
+    "admin issues, by sent": "/admin/newsletter/issue/?o=-3",
 }
 # BENCH_COLD_ONLY=admin measures only the pages whose name starts with it.
 PAGES = {

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from comparisons.models import Comparison, tools_key
 from newsletter import delivery_counts
-from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.models import Delivery, Issue, Subscriber, Suppression
 from pagecache.models import bump_version
 from shiporskip.lib.markdown import render_markdown
 from verdicts import search_index
@@ -231,9 +231,14 @@ class Filler:
         rows, year = [], timedelta(days=365)
         for n in range(subscribers):
             joined = now - year + year * n / max(subscribers, 1)
+            # One in 200 suppressed by a bounce, one in 100 paused: the admin's
+            # "Suppressed at" and "Paused at" filters pick a few rows out of many.
+            suppressed = joined if n % 200 == 7 else None
+            paused = joined if n % 100 == 3 else None
             rows.append((
                 f"bench-reader-{n:07d}@example.com", Subscriber.Status.CONFIRMED, joined, joined,
-                None, joined, None, None, "", 0, Subscriber.DigestScope.EVERYTHING, None,
+                None, joined, None, suppressed, Suppression.BOUNCED if suppressed else "", 0,
+                Subscriber.DigestScope.EVERYTHING, paused,
             ))  # fmt: skip
         columns = [
             "email", "status", "created_at", "confirmation_sent_at", "confirmation_due_at",
