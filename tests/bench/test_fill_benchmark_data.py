@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from newsletter.models import Delivery, Issue, Subscriber
-from verdicts.models import CommunityVote, Take, Tool
+from verdicts.models import Category, CommunityVote, Take, Tool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,3 +34,19 @@ def test_a_small_fill_adds_every_kind_of_row_with_consistent_tallies(capsys):
     assert newest.sent_count + newest.pending_count + newest.failed_count <= 400
     assert newest.pending_count > 0 and newest.sent_at is None
     assert "Added 30 tools" in capsys.readouterr().out
+
+
+def test_the_cold_paths_seed_newsletter_adds_only_newsletter_rows(capsys):
+    from bench.cold_path import SEED_NEWSLETTER
+    from bench.fill_benchmark_data import main as fill
+
+    call_command("loadseed")
+    tools, categories = Tool.objects.count(), Category.objects.count()
+
+    assert fill(SEED_NEWSLETTER) == 0
+
+    assert (Tool.objects.count(), Category.objects.count()) == (tools, categories)
+    assert Subscriber.objects.count() == 60
+    assert Issue.objects.count() == 2 and Delivery.objects.count() == 120
+    call_command("recount_delivery_counts", "--check")
+    call_command("recount_panel_tallies", "--check")
