@@ -10,7 +10,9 @@ that changes a delivery's status, in the same transaction:
 - publish() adds its pending and skipped deliveries (add());
 - a delivery run changes one delivery's status with set_status(), which updates
   the delivery only if its status is still one of those expected and, when it
-  did, moves one from the old status's count to the new one's.
+  did, moves one from the old status's count to the new one's;
+- `send_weekly_digest --requeue-interrupted` moves "sending" back to "pending"
+  with requeue_interrupted().
 
 Every change is an UPDATE … SET x = x + n (F expressions), never a read and a
 write, so two senders running at once cannot lose a count; each status is
