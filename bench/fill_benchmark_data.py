@@ -1,4 +1,5 @@
-"""Fill the database to benchmark scale: tools, takes, comparisons and votes.
+"""Fill the database to benchmark scale: tools, takes, comparisons, votes and the
+newsletter (subscribers, issues, a delivery per subscriber and issue).
 
 A script of the benchmark (bench/run.py runs it), not a command of the site:
 `python -m bench.fill_benchmark_data [--tools N] [--votes N] …` with the
@@ -14,6 +15,8 @@ import os
 import random
 import sys
 import time
+from collections import Counter
+from datetime import timedelta
 
 import django
 from django.apps import apps
@@ -28,6 +31,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from comparisons.models import Comparison, tools_key
+from newsletter import delivery_counts
+from newsletter.models import Delivery, Issue, Subscriber, Suppression
 from pagecache.models import bump_version
 from shiporskip.lib.markdown import render_markdown
 from verdicts import search_index
@@ -67,9 +72,25 @@ def main(argv=None) -> int:
     parser.add_argument("--comparisons", type=int, default=5_000)
     parser.add_argument("--categories", type=int, default=20)
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument(
+        "--subscribers", type=int, default=20_000, help="Confirmed subscribers (default 20,000)."
+    )
+    parser.add_argument(
+        "--issues",
+        type=int,
+        default=10,
+        help="Weekly issues, each with a delivery per subscriber (default 10).",
+    )
     args = parser.parse_args(argv)
     try:
-        Filler().fill(args.tools, args.votes, args.comparisons, args.categories, args.seed)
+        Filler().fill(
+            args.tools,
+            args.votes,
+            args.comparisons,
+            args.categories,
+            args.seed,
+            newsletter=(args.subscribers, args.issues),
+        )
     except FillError as error:
         print(f"fill_benchmark_data: {error}", file=sys.stderr)
         return 1
@@ -79,7 +100,8 @@ def main(argv=None) -> int:
 class Filler:
     """Bulk inserts of each kind of row, in one transaction."""
 
-    def fill(self, tools, votes, comparisons, categories, seed):
+    def fill(self, tools, votes, comparisons, categories, seed, newsletter=(0, 0)):
+        """newsletter: (subscribers, issues)."""
         personas = list(Persona.objects.order_by("position"))
         if not personas:
             raise FillError("No personas: load the seed fixtures first (manage.py loadseed).")
@@ -97,12 +119,14 @@ class Filler:
             recount_list_counts(fix=True)
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
             tallies = self._votes(rng, tool_ids, votes, now)
+            subscribers, deliveries = self._newsletter(rng, *newsletter, now)
             # Raw inserts bypass the search index's save hooks: rebuild it whole.
             search_index.rebuild()
             bump_version()
         print(
             f"Added {len(tool_ids)} tools, {takes} takes, {pairs} comparisons and "
-            f"{sum(a + b for a, b in tallies.values())} votes "
+            f"{sum(a + b for a, b in tallies.values())} votes, "
+            f"{subscribers} subscribers and {deliveries} deliveries of {newsletter[1]} issues "
             f"in {time.monotonic() - started:.1f}s."
         )
 
@@ -197,6 +221,85 @@ class Filler:
         return tallies
 
     _vote_columns = ["tool_id", "call", "visitor_key", "created_at", "updated_at"]
+
+    def _newsletter(self, rng, subscribers, issues, now):
+        """Confirmed subscribers who joined over a year, and `issues` weekly issues
+        each with a delivery per subscriber: older issues all done (mostly sent, a
+        few failed or skipped), the newest still going (some pending, a few
+        interrupted). Each issue's stored delivery counts are written with it, as
+        publish() and the runs keep them. Returns (subscribers, deliveries)."""
+        rows, year = [], timedelta(days=365)
+        for n in range(subscribers):
+            joined = now - year + year * n / max(subscribers, 1)
+            # One in 200 suppressed by a bounce, one in 100 paused: the admin's
+            # "Suppressed at" and "Paused at" filters pick a few rows out of many.
+            suppressed = joined if n % 200 == 7 else None
+            paused = joined if n % 100 == 3 else None
+            rows.append((
+                f"bench-reader-{n:07d}@example.com", Subscriber.Status.CONFIRMED, joined, joined,
+                None, joined, None, suppressed, Suppression.BOUNCED if suppressed else "", 0,
+                Subscriber.DigestScope.EVERYTHING, paused,
+            ))  # fmt: skip
+        columns = [
+            "email", "status", "created_at", "confirmation_sent_at", "confirmation_due_at",
+            "confirmed_at", "unsubscribed_at", "suppressed_at", "suppression_reason",
+            "soft_bounces", "digest_scope", "paused_at",
+        ]  # fmt: skip
+        _insert(Subscriber._meta.db_table, columns, rows)
+        reader_ids = list(
+            Subscriber.objects.filter(email__startswith="bench-reader-")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        delivered = 0
+        S = Delivery.Status
+        for n in range(issues):
+            week_end = now - timedelta(weeks=issues - 1 - n)
+            newest = n == issues - 1
+            statuses = [self._delivery_status(rng, newest) for _ in reader_ids]
+            counts = Counter(statuses)
+            issue = Issue.objects.create(
+                iso_year=week_end.isocalendar().year,
+                iso_week=week_end.isocalendar().week,
+                subject=f"Bench weekly issue {n}",
+                period_since=week_end - timedelta(weeks=1),
+                period_until=week_end,
+                html_body=f"<p>{_sentence(rng, 40)}</p>",
+                text_body=_sentence(rng, 40),
+                sent_at=None if newest else week_end,
+                **{delivery_counts.COUNT_FIELDS[status]: k for status, k in counts.items()},
+            )
+            rows = [
+                (
+                    issue.pk, reader_id, status, int(status in (S.SENT, S.FAILED, S.SENDING)),
+                    "550 5.1.1 Mailbox unavailable" if status == S.FAILED else "",
+                    week_end if status != S.PENDING else None,
+                    week_end if status == S.SENT else None,
+                    f"<bench-{n}-{reader_id}@example.com>" if status != S.PENDING else "",
+                    Subscriber.DigestScope.EVERYTHING, "[]",
+                )
+                for reader_id, status in zip(reader_ids, statuses, strict=True)
+            ]  # fmt: skip
+            columns = [
+                "issue_id", "subscriber_id", "status", "attempts", "last_error",
+                "last_attempt_at", "sent_at", "message_id", "digest_scope", "followed_tool_ids",
+            ]  # fmt: skip
+            _insert(Delivery._meta.db_table, columns, rows)
+            delivered += len(rows)
+        return len(reader_ids), delivered
+
+    @staticmethod
+    def _delivery_status(rng, newest):
+        """Done issues: 98.5% sent, 1% failed, 0.5% skipped; the newest, still being
+        sent: 60% sent, 1% failed, 0.1% interrupted, the rest pending."""
+        roll = rng.random()
+        if roll < 0.01:
+            return Delivery.Status.FAILED
+        if not newest:
+            return Delivery.Status.SKIPPED if roll < 0.015 else Delivery.Status.SENT
+        if roll < 0.011:
+            return Delivery.Status.SENDING
+        return Delivery.Status.SENT if roll < 0.61 else Delivery.Status.PENDING
 
 
 if __name__ == "__main__":

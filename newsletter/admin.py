@@ -8,6 +8,7 @@ import smtplib
 from itertools import chain
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.mail import get_connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from newsletter.delivery import build_message, prepare
 from newsletter.models import Delivery, Follow, Issue, Subscriber, VerifiedVote
+from shiporskip.lib.admin_dates import with_indexed_dates
 from shiporskip.lib.admin_lists import LargeListAdmin
 from verdicts.admin import ToolFilter
 
@@ -87,9 +89,8 @@ class IssueAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_delivery_counts()
-
+    # The counts are columns of the issue (newsletter/delivery_counts.py): the list
+    # reads them with the issues, and sorts by them, without counting deliveries.
     @admin.display(description="Sent", ordering="sent_count")
     def sent(self, issue):
         return _deliveries_link(issue, Delivery.Status.SENT, issue.sent_count)
@@ -102,20 +103,25 @@ class IssueAdmin(ReadOnlyAdmin):
     def pending(self, issue):
         return _deliveries_link(issue, Delivery.Status.PENDING, issue.pending_count)
 
-    @admin.display(description="Interrupted", ordering="interrupted_count")
+    @admin.display(description="Interrupted", ordering="sending_count")
     def interrupted(self, issue):
-        return _deliveries_link(issue, Delivery.Status.SENDING, issue.interrupted_count)
+        return _deliveries_link(issue, Delivery.Status.SENDING, issue.sending_count)
 
     @admin.display(description="Deliveries")
     def deliveries(self, issue):
         url = reverse("admin:newsletter_delivery_changelist")
         return format_html(
-            '{} sent, {} failed, {} pending, {} interrupted. <a href="{}?issue__id__exact={}">'
-            "See every delivery</a>.",
+            "{} sent, {} failed, {} pending, {} interrupted. Not sent: {} unsubscribed, "
+            "{} suppressed, {} with nothing followed, {} paused. "
+            '<a href="{}?issue__id__exact={}">See every delivery</a>.',
             issue.sent_count,
             issue.failed_count,
             issue.pending_count,
-            issue.interrupted_count,
+            issue.sending_count,
+            issue.cancelled_count,
+            issue.suppressed_count,
+            issue.skipped_count,
+            issue.paused_count,
             url,
             issue.pk,
         )
@@ -130,6 +136,42 @@ class IssueAdmin(ReadOnlyAdmin):
         return ", ".join(tool.name for tool in issue.changed_tools.all()) or "None"
 
 
+class IssueFilter(admin.SimpleListFilter):
+    """Deliveries of one issue: links to the newest RECENT_ISSUES only (a link per
+    issue would grow by one every week for ever), older issues from their own
+    row in the issue list, whose counts link here with the same parameter. One
+    query, LIMIT RECENT_ISSUES; a second only for an older chosen issue."""
+
+    RECENT_ISSUES = 10
+    title = "issue (the newest; older ones from the issue list)"
+    # The parameter the issue list's links use (Django's own related-field filter's).
+    parameter_name = "issue__id__exact"
+
+    def lookups(self, request, model_admin):
+        recent = list(
+            Issue.objects.order_by("-created_at", "-pk").values_list("pk", "subject")[
+                : self.RECENT_ISSUES
+            ]
+        )
+        chosen = self._chosen()
+        if chosen is not None and chosen not in {pk for pk, _ in recent}:
+            recent += list(Issue.objects.filter(pk=chosen).values_list("pk", "subject"))
+        return [(str(pk), subject) for pk, subject in recent]
+
+    def _chosen(self) -> int | None:
+        value = self.value()
+        if value is None:
+            return None
+        if not value.isdigit():
+            # The admin answers "invalid parameters" (a redirect with ?e=1), not a 500.
+            raise IncorrectLookupParameters(f"Not an issue number: {value!r}")
+        return int(value)
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen()
+        return queryset if chosen is None else queryset.filter(issue_id=chosen)
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = [
@@ -142,7 +184,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "last_error",
         "message_id",
     ]
-    list_filter = ["status", "issue"]
+    list_filter = ["status", IssueFilter]
     list_select_related = ["subscriber", "issue"]
     search_fields = ["subscriber__email", "message_id"]
 
@@ -203,6 +245,41 @@ class FollowInline(admin.TabularInline):
         return False
 
 
+class DateSetFilter(admin.SimpleListFilter):
+    """ "Empty" / "Not empty" for a nullable date, with the parameter and words of
+    Django's EmptyFieldListFilter (`<field>__isempty=1` or `0`), but asking
+    `IS NOT NULL` rather than `NOT (… IS NULL)`: only the former lets SQLite use
+    a partial index WHERE <field> IS NOT NULL (Subscriber's subscriber_suppressed
+    and subscriber_paused), so the few set rows are found without a scan."""
+
+    field_name = ""
+
+    def __init__(self, request, params, model, model_admin):
+        self.parameter_name = f"{self.field_name}__isempty"
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [("1", "Empty"), ("0", "Not empty")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value not in ("0", "1"):
+            raise IncorrectLookupParameters(f"{self.parameter_name} must be 0 or 1, not {value!r}")
+        return queryset.filter(**{f"{self.field_name}__isnull": value == "1"})
+
+
+class SuppressedFilter(DateSetFilter):
+    title = "suppressed at"
+    field_name = "suppressed_at"
+
+
+class PausedFilter(DateSetFilter):
+    title = "paused at"
+    field_name = "paused_at"
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(ReadOnlyAdmin):
     list_display = [
@@ -222,14 +299,19 @@ class SubscriberAdmin(ReadOnlyAdmin):
     # "Paused at: Not empty" lists the readers who paused the weekly issue.
     list_filter = [
         "status",
-        ("suppressed_at", admin.EmptyFieldListFilter),
+        SuppressedFilter,
         "suppression_reason",
         "digest_scope",
-        ("paused_at", admin.EmptyFieldListFilter),
+        PausedFilter,
     ]
     search_fields = ["email"]
     date_hierarchy = "created_at"
     actions = [export_subscribers_csv]
+
+    def get_queryset(self, request):
+        # The dates to drill into, from index seeks instead of a scan of every row.
+        return with_indexed_dates(super().get_queryset(request))
+
     fields = list_display
     readonly_fields = list_display
     inlines = [FollowInline]

@@ -19,6 +19,9 @@ For each delivery it
 5. transmits the prepared bytes (DATA); and
 6. marks it "sent" with the time and the Message-ID.
 
+Each status change moves the issue's stored count of that status in the same
+transaction (newsletter/delivery_counts.py).
+
 Nothing a single row holds can stop the run or leave its delivery "sending":
 everything that can fail because of the row happens before the claim, and a
 refusal of the message itself after it (a 5xx answer to DATA) marks it failed.
@@ -55,11 +58,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection, make_msgid
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import personal, verified
+from newsletter import delivery_counts, personal, verified
 from newsletter.digest import NEWSLETTER_NAME
 from newsletter.models import Delivery, Issue, Subscriber
 
@@ -260,28 +263,37 @@ def _unbuildable(error: Exception) -> str:
     return f"cannot build: {type(error).__name__}: {text}"[:REASON_LENGTH]
 
 
-def _fail(delivery_id: int, error: str, was: list[str]) -> None:
-    Delivery.objects.filter(pk=delivery_id, status__in=was).update(
-        status=Delivery.Status.FAILED,
+def _fail(delivery: Delivery, error: str, was: list[str]) -> None:
+    delivery_counts.set_status(
+        delivery.pk,
+        delivery.issue_id,
+        was,
+        Delivery.Status.FAILED,
         attempts=F("attempts") + 1,
         last_error=error,
         last_attempt_at=timezone.now(),
     )
 
 
-def _claim(delivery_id: int, message_id: str) -> bool:
+def _claim(delivery: Delivery, message_id: str) -> bool:
     """Take the delivery for this run; False if another run took it, the reader left
     or paused, or the address was suppressed meanwhile."""
-    return bool(
-        Delivery.objects.filter(
-            pk=delivery_id,
-            status__in=RETRYABLE,
-            subscriber__status=Subscriber.Status.CONFIRMED,
-            subscriber__suppressed_at__isnull=True,
-            subscriber__paused_at__isnull=True,
-        ).update(
-            status=Delivery.Status.SENDING, message_id=message_id, last_attempt_at=timezone.now()
+    claimable = Q(
+        subscriber__status=Subscriber.Status.CONFIRMED,
+        subscriber__suppressed_at__isnull=True,
+        subscriber__paused_at__isnull=True,
+    )
+    return (
+        delivery_counts.set_status(
+            delivery.pk,
+            delivery.issue_id,
+            RETRYABLE,
+            Delivery.Status.SENDING,
+            where=claimable,
+            message_id=message_id,
+            last_attempt_at=timezone.now(),
         )
+        is not None
     )
 
 
@@ -294,14 +306,13 @@ class Result:
 
 
 def _not_sent(delivery: Delivery, status: str) -> Result:
-    Delivery.objects.filter(pk=delivery.pk, status__in=RETRYABLE).update(status=status)
+    delivery_counts.set_status(delivery.pk, delivery.issue_id, RETRYABLE, status)
     return Result(status)
 
 
 def deliver_one(transport: Transport, delivery: Delivery, issue: Issue) -> Result:
     """Send one delivery (read by _batch(): its subscriber and snapshot loaded).
     Raises DeliveryStopped when the server or connection fails."""
-    delivery_id = delivery.pk
     subscriber = delivery.subscriber
     if subscriber.is_suppressed:
         # The email service reported a hard bounce or a complaint: never again.
@@ -326,36 +337,46 @@ def deliver_one(transport: Transport, delivery: Delivery, issue: Issue) -> Resul
         )
     except Exception as error:  # whatever is wrong with this one row must not stop the run
         reason = _unbuildable(error)
-        _fail(delivery_id, reason, was=RETRYABLE)
+        _fail(delivery, reason, was=RETRYABLE)
         return Result(Delivery.Status.FAILED, reason)
     try:
         transport.address(prepared)
     except (OSError, smtplib.SMTPException) as error:
         if refusal := _refused(error):
-            _fail(delivery_id, refusal, was=RETRYABLE)
+            _fail(delivery, refusal, was=RETRYABLE)
             return Result(Delivery.Status.FAILED, refusal)
         raise DeliveryStopped(str(error) or type(error).__name__) from error
-    if not _claim(delivery_id, prepared.message_id):
+    if not _claim(delivery, prepared.message_id):
         transport.reset()
         return Result(Delivery.Status.PENDING)
     try:
         transport.transmit(prepared)
     except MessageRefused as error:
         reason = str(error)[:REASON_LENGTH]
-        _fail(delivery_id, reason, was=[Delivery.Status.SENDING])
+        _fail(delivery, reason, was=[Delivery.Status.SENDING])
         return Result(Delivery.Status.FAILED, reason)
     except (OSError, smtplib.SMTPException) as error:
         if refusal := _refused(error):
-            _fail(delivery_id, refusal, was=[Delivery.Status.SENDING])
+            _fail(delivery, refusal, was=[Delivery.Status.SENDING])
             return Result(Delivery.Status.FAILED, refusal)
         # No answer to DATA: the server may have taken it. Left "sending".
         raise DeliveryStopped(str(error) or type(error).__name__) from error
     except Exception as error:  # a non-SMTP backend choking on this one message
         reason = _unbuildable(error)
-        _fail(delivery_id, reason, was=[Delivery.Status.SENDING])
+        _fail(delivery, reason, was=[Delivery.Status.SENDING])
         return Result(Delivery.Status.FAILED, reason)
-    Delivery.objects.filter(pk=delivery_id).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+    # Claimed by this run, so "sending" unless an operator requeued it meanwhile:
+    # recorded sent whatever it is now, its count moved from the status it had.
+    delivery_counts.set_status(
+        delivery.pk,
+        delivery.issue_id,
+        [
+            Delivery.Status.SENDING,
+            *(s for s in Delivery.Status.values if s != Delivery.Status.SENDING),
+        ],
+        Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
     )
     return Result(Delivery.Status.SENT)
 
@@ -416,7 +437,8 @@ def deliver(deliveries, batch_size: int = DELIVERY_BATCH) -> Outcome:
     """Send a queryset of deliveries in order on one connection; stop when the server fails.
 
     Queries: one per batch of deliveries, one for each issue they belong to, and
-    the claim and the record of each message; composing costs none.
+    the claim and the record of each message, each with its issue's counts;
+    composing costs none.
     """
     outcome = Outcome()
     batch = _batch(deliveries, after=0, size=batch_size)

@@ -14,6 +14,7 @@ is put in per message: their lead and links (newsletter/personal.py).
 """
 
 import html
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -35,7 +36,7 @@ from django.utils import timezone
 
 from comparisons.models import TOOL_FIELDS as COMPARED_TOOLS
 from comparisons.models import Comparison
-from newsletter import personal
+from newsletter import delivery_counts, personal
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.personal import READER_UNSUBSCRIBE_URL
 from newsletter.verified import READER_VOTE_URL
@@ -370,15 +371,17 @@ def publish(digest: Digest, batch_size: int = PUBLISH_BATCH) -> Issue | None:
         issue.text_body = text_body.replace(ISSUE_URL, issue_url)
         issue.save(update_fields=["html_body", "text_body"])
         _cover(issue, digest)
+        created = Counter()
         while batch:
-            _add_deliveries(issue, batch, changes)
+            created.update(_add_deliveries(issue, batch, changes))
             batch = list(readers.filter(pk__gt=batch[-1][0])[:batch_size])
+        delivery_counts.add(issue.pk, created)
     return issue
 
 
-def _add_deliveries(issue: Issue, readers: list[tuple[int, str]], changes) -> None:
+def _add_deliveries(issue: Issue, readers: list[tuple[int, str]], changes) -> dict[str, int]:
     """One delivery per (pk, digest_scope), ascending by pk, with the reader's
-    snapshot: one query for their follows, one insert."""
+    snapshot: one query for their follows, one insert. Returns {status: how many}."""
     followed = personal.followed_in_range(readers[0][0], readers[-1][0], changes)
     deliveries = []
     for pk, scope in readers:
@@ -394,6 +397,7 @@ def _add_deliveries(issue: Issue, readers: list[tuple[int, str]], changes) -> No
             )
         )
     Delivery.objects.bulk_create(deliveries, batch_size=len(deliveries))
+    return delivery_counts.by_status(deliveries)
 
 
 def _cover(issue: Issue, digest: Digest) -> None:

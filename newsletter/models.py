@@ -130,6 +130,18 @@ class Subscriber(models.Model):
             models.Index(fields=["status"], name="subscriber_status"),
             # The admin's subscriber list: newest first, by date (date_hierarchy).
             models.Index(fields=["created_at"], name="subscriber_created"),
+            # Its "Suppressed at" and "Paused at: Not empty" filters: the few such
+            # rows, newest first, without reading the others.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(suppressed_at__isnull=False),
+                name="subscriber_suppressed",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(paused_at__isnull=False),
+                name="subscriber_paused",
+            ),
             # send_pending_confirmations: the few rows whose confirmation is owed.
             models.Index(
                 fields=["confirmation_due_at"],
@@ -302,22 +314,6 @@ class IssueQuerySet(models.QuerySet):
             issue.save(update_fields=["sent_at"])
         return len(done)
 
-    def with_delivery_counts(self):
-        """Annotate sent/failed/pending/interrupted counts: one query for any list."""
-        status = Delivery.Status
-        return self.annotate(
-            sent_count=models.Count("deliveries", filter=models.Q(deliveries__status=status.SENT)),
-            failed_count=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=status.FAILED)
-            ),
-            pending_count=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=status.PENDING)
-            ),
-            interrupted_count=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=status.SENDING)
-            ),
-        )
-
 
 class Issue(models.Model):
     """One issue of the newsletter, rendered once so every reader gets the same text.
@@ -357,6 +353,22 @@ class Issue(models.Model):
         help_text="When delivery finished (nothing pending or interrupted): from then on "
         "the issue is in the public archive.",
     )
+
+    # Its deliveries per status, stored so the admin's issue list reads columns
+    # instead of counting millions of delivery rows: written by publish() and
+    # moved with each status change (newsletter/delivery_counts.py), checked and
+    # repaired by `manage.py recount_delivery_counts`. Signed on purpose: a count
+    # that drifted below zero (a delivery row added by hand) must not stop a send.
+    pending_count = models.IntegerField(default=0, editable=False)
+    sending_count = models.IntegerField(
+        default=0, editable=False, help_text="Interrupted while sending."
+    )
+    sent_count = models.IntegerField(default=0, editable=False)
+    failed_count = models.IntegerField(default=0, editable=False)
+    cancelled_count = models.IntegerField(default=0, editable=False)
+    suppressed_count = models.IntegerField(default=0, editable=False)
+    skipped_count = models.IntegerField(default=0, editable=False)
+    paused_count = models.IntegerField(default=0, editable=False)
 
     objects = IssueQuerySet.as_manager()
 
@@ -407,7 +419,10 @@ class Delivery(models.Model):
         SKIPPED = "skipped", "Not sent: nothing followed changed"
         PAUSED = "paused", "Not sent: paused"
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: delivery_issue (issue, id) serves the look-ups by issue.
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -444,6 +459,11 @@ class Delivery(models.Model):
         indexes = [
             # Each run's first question: which deliveries are pending or failed?
             models.Index(fields=["status"], name="delivery_status"),
+            # The admin's delivery list of one issue, in pk order, whole or by
+            # status (the issue list's count links): read in index order on
+            # SQLite and PostgreSQL alike, never a sort of the issue's rows.
+            models.Index(fields=["issue", "id"], name="delivery_issue"),
+            models.Index(fields=["issue", "status", "id"], name="delivery_issue_status"),
         ]
 
     def __str__(self):

@@ -4,7 +4,8 @@ bench/cold_path.py, bench/search.py) starts by running it."""
 import pytest
 from django.core.management import call_command
 
-from verdicts.models import CommunityVote, Take, Tool
+from newsletter.models import Delivery, Issue, Subscriber
+from verdicts.models import Category, CommunityVote, Take, Tool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,13 +14,39 @@ def test_a_small_fill_adds_every_kind_of_row_with_consistent_tallies(capsys):
     from bench.fill_benchmark_data import main as fill
 
     call_command("loadseed")
-    assert (
-        fill(["--tools", "30", "--votes", "300", "--comparisons", "10", "--categories", "3"]) == 0
-    )
+    small = ["--tools", "30", "--votes", "300", "--comparisons", "10", "--categories", "3"]
+    assert fill([*small, "--subscribers", "400", "--issues", "3"]) == 0
     bench_tools = Tool.objects.filter(slug__startswith="bench-")
     assert bench_tools.count() == 30
     assert Take.objects.filter(tool__in=bench_tools).count() == 30 * 6
     assert CommunityVote.objects.filter(tool__in=bench_tools).count() == 300
     # The stored panel tallies of the raw inserts match a recount.
     call_command("recount_panel_tallies", "--check")
+    # Newsletter rows: confirmed readers, a delivery per reader and issue, and each
+    # issue's stored delivery counts equal to its rows (the check raises otherwise).
+    assert Subscriber.objects.confirmed().count() == 400
+    assert Issue.objects.count() == 3
+    assert Delivery.objects.count() == 400 * 3
+    statuses = set(Delivery.objects.values_list("status", flat=True))
+    assert {Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.PENDING} <= statuses
+    call_command("recount_delivery_counts", "--check")
+    newest = Issue.objects.order_by("-period_until").first()
+    assert newest.sent_count + newest.pending_count + newest.failed_count <= 400
+    assert newest.pending_count > 0 and newest.sent_at is None
     assert "Added 30 tools" in capsys.readouterr().out
+
+
+def test_the_cold_paths_seed_newsletter_adds_only_newsletter_rows(capsys):
+    from bench.cold_path import SEED_NEWSLETTER
+    from bench.fill_benchmark_data import main as fill
+
+    call_command("loadseed")
+    tools, categories = Tool.objects.count(), Category.objects.count()
+
+    assert fill(SEED_NEWSLETTER) == 0
+
+    assert (Tool.objects.count(), Category.objects.count()) == (tools, categories)
+    assert Subscriber.objects.count() == 60
+    assert Issue.objects.count() == 2 and Delivery.objects.count() == 120
+    call_command("recount_delivery_counts", "--check")
+    call_command("recount_panel_tallies", "--check")

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
-from newsletter import digest
+from newsletter import delivery_counts, digest
 from newsletter.models import Delivery, Issue, Subscriber
 from tests.factories import make_comparison, make_subscriber, make_tool
 from tests.html import text_of
@@ -33,8 +33,12 @@ def make_issue(subject="Weekly AI Tool Verdicts — week 47, 2026: A vs B", stat
         html_body="<p>Hello</p>",
         text_body="Hello",
     )
-    for status in statuses:
+    deliveries = [
         Delivery.objects.create(issue=issue, subscriber=make_subscriber(), status=status)
+        for status in statuses
+    ]
+    # Stored with the deliveries, as publish() and the delivery runs store them.
+    delivery_counts.add(issue.pk, delivery_counts.by_status(deliveries))
     return issue
 
 
@@ -125,6 +129,7 @@ def test_the_delivery_list_filters_by_issue_and_status(admin_client):
         attempts=2,
         last_error="550 5.1.1 Mailbox unavailable",
     )
+    delivery_counts.add(issue.pk, {S.FAILED: 1})
 
     response = admin_client.get(f"{DELIVERIES}?issue__id__exact={issue.pk}&status__exact=failed")
 

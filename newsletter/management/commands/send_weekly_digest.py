@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from newsletter import delivery, digest
+from newsletter import delivery, delivery_counts, digest
 from newsletter.models import Delivery, Issue, Subscriber
 
 
@@ -71,9 +71,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, since, requeue_interrupted, **options):
         max_attempts = settings.NEWSLETTER_MAX_ATTEMPTS
         if requeue_interrupted and not dry_run:
-            count = Delivery.objects.filter(status=Delivery.Status.SENDING).update(
-                status=Delivery.Status.PENDING
-            )
+            count = delivery_counts.requeue_interrupted()
             self.stdout.write(
                 f"Requeued {_count(count, 'interrupted delivery', 'interrupted deliveries')}."
             )
