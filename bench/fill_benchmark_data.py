@@ -16,7 +16,7 @@ import random
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import django
 from django.apps import apps
@@ -52,11 +52,22 @@ def _sentence(rng, n=14):
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
+def _db_value(value):
+    # A datetime in Django's own stored form: on SQLite naive UTC text. The sqlite3
+    # module's default adds "+00:00", text that no query Django writes compares
+    # equal to (a keyset cursor's "same date, next name" then matched nothing and
+    # a list's next page scanned every tool).
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
 def _insert(table, columns, rows):
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+            batch = [tuple(map(_db_value, row)) for row in rows[start : start + BATCH]]
+            cursor.executemany(sql, batch)
 
 
 class FillError(Exception):

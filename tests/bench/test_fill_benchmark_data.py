@@ -22,6 +22,12 @@ def test_a_small_fill_adds_every_kind_of_row_with_consistent_tallies(capsys):
     assert CommunityVote.objects.filter(tool__in=bench_tools).count() == 300
     # The stored panel tallies of the raw inserts match a recount.
     call_command("recount_panel_tallies", "--check")
+    # Dates are stored as Django stores them, so the queries it writes find them:
+    # a keyset cursor asks for "this very date" (SQLite compares the text).
+    tool = bench_tools.order_by("pk").first()
+    assert bench_tools.filter(published_at=tool.published_at).count() == 30
+    vote = CommunityVote.objects.filter(tool__in=bench_tools).first()
+    assert CommunityVote.objects.filter(pk=vote.pk, created_at=vote.created_at).exists()
     # Newsletter rows: confirmed readers, a delivery per reader and issue, and each
     # issue's stored delivery counts equal to its rows (the check raises otherwise).
     assert Subscriber.objects.confirmed().count() == 400
