@@ -177,10 +177,14 @@ def highlighted(snippet: str | None) -> SafeString:
 @dataclass
 class SearchResults:
     """A page of hits: tools best first, each with `.snippet` (safe HTML) and its
-    panel counts; `close_names` when they are names close to a misspelt word."""
+    panel counts; `close_names` when they are names close to a misspelt word;
+    `more_matches` when more tools match than the page shows."""
 
     tools: list[Tool] = field(default_factory=list)
     close_names: bool = False
+    # More tools match than the page holds: "N tools found" would understate them
+    # (a common word matches thousands, and they are not counted).
+    more_matches: bool = False
 
     def __len__(self):
         return len(self.tools)
@@ -229,4 +233,6 @@ def search_tools(query: SearchQuery, tools=None) -> SearchResults:
         if tool is not None:
             tool.snippet = highlighted(snippet)
             found.append(tool)
-    return SearchResults(tools=found[:MAX_RESULTS], close_names=close)
+    ranked_all = len(hits) < MAX_RESULTS + DRAFT_ALLOWANCE
+    more = len(found) > MAX_RESULTS or (not ranked_all and len(found) == MAX_RESULTS)
+    return SearchResults(tools=found[:MAX_RESULTS], close_names=close, more_matches=more)

@@ -162,6 +162,9 @@ def test_a_search_runs_two_queries_whatever_the_number_of_tools(
     with django_assert_num_queries(3):
         response = client.get("/search/", {"q": "rocket fast"})
     assert len(found(response)) == min(tools, MAX_RESULTS)
+    # A full page does not claim to be every match.
+    heading = "The 20 best matches" if tools > MAX_RESULTS else f"{tools} tools found"
+    assert f'<h2 id="results-heading">{heading}</h2>' in response.content.decode()
     # A miss that may be a typo looks for close names: one query more.
     with django_assert_num_queries(4):
         response = client.get("/search/", {"q": "rokcet"})
