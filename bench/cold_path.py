@@ -65,6 +65,12 @@ PAGES = {
     "feed": "/feeds/comparisons/",
     "methodology": "/methodology/",
     "newsletter archive": "/newsletter/",
+    # Search (bench/search.py has the same queries unpaired, with the JIT check).
+    "search, one word": "/search/?q=agent",
+    "search, two words": "/search/?q=agent+cache",
+    "search, 100 characters": "/search/?q=streaming+latency+model+vector+sandbox+pipeline+eval"
+    "+prompt+token+streaming+latency+model+vector+san",
+    "search, misspelt name": "/search/?q=bnech+tool",
     "/reviewers/": "/reviewers/",
     "/reviewers/builder/": "/reviewers/builder/",
     "/compare/": "/compare/",

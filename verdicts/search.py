@@ -28,8 +28,11 @@ from verdicts.search_engines import MARK_START, MARK_STOP
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 # A page of hits: each is ranked, highlighted and drawn, so this bounds what a
-# search costs once many tools match.
-MAX_RESULTS = 20
+# search costs once many tools match. Every search string is its own page, so
+# most searches are cache misses: at 20 hits a miss at 10,000 tools cost 2.1-2.3
+# times its seed-size time, at 10 1.2-1.8 (bench/COLD_PATH.md). A full page says more
+# tools match and asks for another word (SearchResults.more_matches).
+MAX_RESULTS = 10
 DRAFT_ALLOWANCE = 5
 # At most this many sides in "a vs b vs c".
 MAX_SIDES = 4

@@ -148,7 +148,7 @@ def test_it_reads_phrases_alternatives_exclusions_and_comparisons_as_websearch_d
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tools", [3, 60])
+@pytest.mark.parametrize("tools", [3, 10, 11, 60])
 def test_a_search_runs_two_queries_whatever_the_number_of_tools(
     client, django_assert_num_queries, tools
 ):
@@ -163,7 +163,7 @@ def test_a_search_runs_two_queries_whatever_the_number_of_tools(
         response = client.get("/search/", {"q": "rocket fast"})
     assert len(found(response)) == min(tools, MAX_RESULTS)
     # A full page does not claim to be every match.
-    heading = "The 20 best matches" if tools > MAX_RESULTS else f"{tools} tools found"
+    heading = f"The {MAX_RESULTS} best matches" if tools > MAX_RESULTS else f"{tools} tools found"
     assert f'<h2 id="results-heading">{heading}</h2>' in response.content.decode()
     # A miss that may be a typo looks for close names: one query more.
     with django_assert_num_queries(4):
