@@ -42,11 +42,8 @@ def bdi_names(text: str, names) -> Markup:
     escaped = str(escape(text))
     # Only the names the text holds: most snippets hold none, and compiling a
     # pattern per tool cost a search page of 20 hits 2 ms (bench/COLD_PATH.md).
-    found = sorted(
-        {str(escape(name)) for name in names if name and str(escape(name)) in escaped},
-        key=len,
-        reverse=True,
-    )
+    escaped_names = {str(escape(name)) for name in names if name}
+    found = sorted((name for name in escaped_names if name in escaped), key=len, reverse=True)
     if not found:
         return Markup(escaped)  # noqa: S704 - escaped above
     alternatives = "|".join(re.escape(name) for name in found)
