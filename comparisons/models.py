@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.text_fields import MarkdownTextField, OneLineCharField
+from shiporskip.lib.urls import slug_path
 from verdicts.models import Tool
 from verdicts.publishing import published_q
 
@@ -266,7 +267,7 @@ class Comparison(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("comparisons:compare", args=[self.canonical_slug])
+        return slug_path("comparisons:compare", self.canonical_slug)
 
     def get_json_url(self):
         return reverse("comparisons:compare_json", args=[self.canonical_slug])

@@ -16,7 +16,7 @@ from comparisons.views import listed_comparisons, picker_tools
 from pagecache.decorators import cached_page
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.methods import allow_methods
-from shiporskip.lib.urls import absolute_url
+from shiporskip.lib.urls import absolute_url, slug_route
 from verdicts.list_counts import categories_with_tool_counts, published_tool_count
 from verdicts.models import Category, Persona, Tool, attach_categories
 from verdicts.structured_data import json_ld, web_site
@@ -122,8 +122,8 @@ def _page_link(title: str, path: str) -> str:
 def _slug_urls(route: str) -> tuple[str, str]:
     """A route of one slug as (head, tail) of its absolute URL, reversed once, so
     a line per entry joins strings instead of calling reverse() ten thousand times."""
-    head, _, tail = absolute_url(reverse(route, args=["-slug-"])).partition("-slug-")
-    return head, tail
+    head, tail = slug_route(route)
+    return absolute_url(head), tail
 
 
 # The per-section files /llms.txt links to: name -> (title, what each line says).

@@ -167,13 +167,19 @@ def parse_query(raw: str) -> SearchQuery:
     )
 
 
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_STOP}]*){MARK_STOP}")
+
+
+def _mark(match) -> str:
+    return f"<mark>{match[1]}</mark>"
+
+
 def highlighted(snippet: str | None) -> SafeString:
     """An engine's snippet as HTML: the text escaped, then its markers made <mark>."""
     if not snippet:
         return mark_safe("")
-    html = str(escape(snippet))
+    html = _MARKED.sub(_mark, str(escape(snippet)))
     # Unpaired markers (a snippet cut inside a match) are dropped, never left open.
-    html = re.sub(f"{MARK_START}([^{MARK_START}{MARK_STOP}]*){MARK_STOP}", r"<mark>\1</mark>", html)
     return mark_safe(html.replace(MARK_START, "").replace(MARK_STOP, ""))  # noqa: S308 - escaped above
 
 
@@ -225,17 +231,13 @@ def search_tools(query: SearchQuery, tools=None) -> SearchResults:
         return SearchResults()
     tools = Tool.objects.published() if tools is None else tools
     by_id = {
-        tool.pk: tool
-        for tool in tools.filter(pk__in=[tool_id for tool_id, _ in hits])
-        .select_related("category")
-        .defer("description", "description_html")
+        tool.pk: tool for tool in tools.filter(pk__in=[tool_id for tool_id, _ in hits]).for_rows()
     }
-    found = []
-    for tool_id, snippet in hits:
-        tool = by_id.get(tool_id)
-        if tool is not None:
-            tool.snippet = highlighted(snippet)
-            found.append(tool)
+    found = [(by_id[tool_id], snippet) for tool_id, snippet in hits if tool_id in by_id]
+    for tool, snippet in found[:MAX_RESULTS]:
+        tool.snippet = highlighted(snippet)
     ranked_all = len(hits) < MAX_RESULTS + DRAFT_ALLOWANCE
     more = len(found) > MAX_RESULTS or (not ranked_all and len(found) == MAX_RESULTS)
-    return SearchResults(tools=found[:MAX_RESULTS], close_names=close, more_matches=more)
+    return SearchResults(
+        tools=[tool for tool, _ in found[:MAX_RESULTS]], close_names=close, more_matches=more
+    )

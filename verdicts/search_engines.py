@@ -26,7 +26,6 @@ A snippet is cut from the tool's own text (OWN_TEXT) when a word typed is there,
 else from the takes, and marks every word typed (any of them, `snippet_items`).
 """
 
-import functools
 import re
 
 from django.db import connection
@@ -46,6 +45,12 @@ OWN_TEXT = ("name", "tagline", "category", "description")
 # finds them (and bm25()'s count of the documents holding each word): see
 # bench/SEARCH.md.
 WINDOW = 200
+# SQLite ranks a query of more words by this many of them (ranking_items): bm25()
+# counts the documents holding each word it ranks by, on every query, reading the
+# word's whole index entry (FTS5's xQueryPhrase): 0.3 ms a word found in each of
+# 10,000 documents, 2.3 ms for a sentence of 8 such words (bench/SEARCH.md).
+# PostgreSQL's ts_rank() counts nothing across documents and ranks by every word.
+RANKED_ITEMS = 3
 # Close names: at most this many candidates are checked in Python.
 CANDIDATES = 200
 WORD = re.compile(r"\w+")
@@ -83,16 +88,20 @@ def edit_distance(a: str, b: str, bound: int) -> int:
     return previous[-1]
 
 
-@functools.lru_cache(maxsize=4096)
-def _word_distance(term: str, word: str, bound: int) -> int:
-    # Names share words ("Claude 4 API", "Claude Code"): each pair is worked out once.
-    return edit_distance(term, word, bound)
-
-
 def allowed_typos(term: str) -> int:
     """One typo in a word of 4 to 7 letters, two from 8; none below 4 (too many
     short words are a typo apart)."""
     return 0 if len(term) < 4 else 1 if len(term) < 8 else 2
+
+
+def _closeness(word: str, bounds) -> int | None:
+    """The fewest typos between `word` (casefolded) and a term of `bounds`
+    ([(casefolded term, its allowed typos)]) within that term's allowance; None if
+    no term is that close."""
+    return min(
+        (d for term, bound in bounds if (d := edit_distance(term, word, bound)) <= bound),
+        default=None,
+    )
 
 
 def is_close(term: str, name: str) -> int | None:
@@ -101,24 +110,31 @@ def is_close(term: str, name: str) -> int | None:
     bound = allowed_typos(term)
     if not bound:
         return None
-    term = term.casefold()
-    best = min(
-        (_word_distance(term, word, bound) for word in WORD.findall(name.casefold())),
-        default=bound + 1,
-    )
-    return best if best <= bound else None
+    bounds = [(term.casefold(), bound)]
+    distances = (_closeness(word, bounds) for word in WORD.findall(name.casefold()))
+    return min((d for d in distances if d is not None), default=None)
 
 
 class Engine:
     def close_names(self, terms, limit):
-        terms = [term for term in terms if allowed_typos(term)]
-        if not terms:
+        bounds = [(term.casefold(), allowed_typos(term)) for term in terms if allowed_typos(term)]
+        if not bounds:
             return []
+        # is_close() for every term at once, each distinct word of the candidates'
+        # names measured once: names share words ("Bench tool 00017"), and 200
+        # candidates cost 0.9 ms name by name.
+        closeness: dict[str, int | None] = {}
         scored = []
-        for tool_id, name in self.close_name_candidates(terms):
-            distances = [d for d in (is_close(term, name) for term in terms) if d is not None]
+        for tool_id, name in self.close_name_candidates([term for term, _ in bounds]):
+            folded = name.casefold()
+            distances = []
+            for word in WORD.findall(folded):
+                if word not in closeness:
+                    closeness[word] = _closeness(word, bounds)
+                if closeness[word] is not None:
+                    distances.append(closeness[word])
             if distances:
-                scored.append((min(distances), name.casefold(), tool_id))
+                scored.append((min(distances), folded, tool_id))
         return [(tool_id, None) for _, _, tool_id in sorted(scored)[:limit]]
 
 
@@ -143,6 +159,17 @@ def fts_match(query) -> str:
     return " OR ".join(branches)
 
 
+def ranking_items(query) -> list[str] | None:
+    """The words and phrases SQLite's bm25() ranks the hits of a query by: None (all
+    of them, the usual case) for up to RANKED_ITEMS, else the RANKED_ITEMS longest
+    (a long word is, more often than a short one, a rare word, the kind bm25()
+    weighs; ties keep the order typed)."""
+    items = snippet_items(query)
+    if len(items) <= RANKED_ITEMS:
+        return None
+    return sorted(items, key=len, reverse=True)[:RANKED_ITEMS]
+
+
 def fts_any(query) -> str:
     """The FTS5 query matching any positive word or phrase of a SearchQuery: what a
     snippet marks (a hit holds all of one branch's words, perhaps not in one column)."""
@@ -157,12 +184,36 @@ class SQLiteEngine(Engine):
         names = _fts_string(query.name_text) if len(query.name_text) >= 3 else None
         # Every CTE is MATERIALIZED: a constraint pushed into an FTS5 scan (rowid IN
         # (…)) makes SQLite run the full-text query once per row.
-        sql = f"""
-            WITH text_hits AS MATERIALIZED (
+        ranking = ranking_items(query)
+        if ranking is None:
+            text_hits = f"""
+            text_hits AS MATERIALIZED (
                 SELECT rowid AS tool_id, bm25(verdicts_search_fts, {weights}) AS text_rank
                 FROM verdicts_search_fts WHERE verdicts_search_fts MATCH %s
                 ORDER BY rowid DESC LIMIT %s
+            ),"""  # noqa: S608 - formats in constants only
+            text_params = [match, WINDOW]
+        else:
+            # The window's matches, then bm25() of the ranking words over the window's
+            # rowids (a range FTS5 seeks to); a match holding none of them ranks last.
+            text_hits = f"""
+            matches AS MATERIALIZED (
+                SELECT rowid AS tool_id FROM verdicts_search_fts
+                WHERE verdicts_search_fts MATCH %s ORDER BY rowid DESC LIMIT %s
             ),
+            ranks AS MATERIALIZED (
+                SELECT rowid AS tool_id, bm25(verdicts_search_fts, {weights}) AS text_rank
+                FROM verdicts_search_fts WHERE verdicts_search_fts MATCH %s
+                AND rowid BETWEEN (SELECT MIN(tool_id) FROM matches)
+                              AND (SELECT MAX(tool_id) FROM matches)
+            ),
+            text_hits AS MATERIALIZED (
+                SELECT m.tool_id, COALESCE(r.text_rank, 0.0) AS text_rank
+                FROM matches m LEFT JOIN ranks r ON r.tool_id = m.tool_id
+            ),"""  # noqa: S608 - formats in constants only
+            text_params = [match, WINDOW, " OR ".join(_fts_string(text) for text in ranking)]
+        sql = f"""
+            WITH {text_hits}
             name_hits AS MATERIALIZED (
                 SELECT rowid AS tool_id FROM verdicts_search_names
                 WHERE %s IS NOT NULL AND verdicts_search_names MATCH %s
@@ -189,7 +240,7 @@ class SQLiteEngine(Engine):
             ORDER BY best.name_hit DESC, best.text_rank, lower(d.name), best.tool_id
         """  # noqa: S608 - formats in constants only; input goes as params
         any_word = fts_any(query)
-        params = [match, WINDOW, names, names or '""', WINDOW, limit]
+        params = [*text_params, names, names or '""', WINDOW, limit]
         params += [f"{{{' '.join(OWN_TEXT)}}} : ({any_word})", any_word]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

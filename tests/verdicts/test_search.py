@@ -42,6 +42,40 @@ def test_it_ranks_name_over_tagline_over_description_over_takes(client, tools):
 
 
 @pytest.mark.django_db
+def test_a_sentence_ranks_by_where_its_words_are_on_both_engines(client):
+    # More words than SQLite's bm25() ranks by (search_engines.RANKED_ITEMS): every
+    # tool holds all five, and the one holding them in its tagline comes first.
+    persona = make_persona(name="Builder")
+    words = "streaming sandbox pipeline agent eval"
+    in_takes = make_tool(name="Aardvark", tagline="Other", description="Other.")
+    make_take(in_takes, persona, body=f"It does {words} well.")
+    make_tool(name="Zebra", tagline=f"The {words} tool", description="Other.")
+    in_description = make_tool(name="Mole", tagline="Other", description=f"For {words}.")
+    make_take(in_description, persona, body="Fine.")
+    assert found(client.get("/search/", {"q": words})) == ["Zebra", "Mole", "Aardvark"]
+    # Alternatives: a hit holding none of the longest words is still found (on
+    # SQLite it ranks after those that hold some).
+    make_tool(name="Bee", tagline="Only cat dog")
+    names = found(client.get("/search/", {"q": f"{words} or cat dog"}))
+    assert names[:2] == ["Zebra", "Mole"]
+    assert sorted(names[2:]) == ["Aardvark", "Bee"]
+
+
+def test_sqlite_ranks_a_long_query_by_its_longest_words():
+    from verdicts.search_engines import RANKED_ITEMS, ranking_items
+
+    assert RANKED_ITEMS == 3
+    assert ranking_items(parse_query("agent cache api")) is None
+    assert ranking_items(parse_query('ai "tool use" streaming sandbox eval')) == [
+        "streaming",
+        "tool use",
+        "sandbox",
+    ]
+    # Exclusions are never ranked by.
+    assert ranking_items(parse_query("streaming sandbox -pipelines agent")) is None
+
+
+@pytest.mark.django_db
 def test_every_word_must_match_unless_or_joins_them_and_ties_go_by_name(client):
     make_tool(name="zeta", tagline="fast agent")
     make_tool(name="Alpha", tagline="fast agent")
