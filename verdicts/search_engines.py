@@ -15,7 +15,7 @@ Each engine answers the same two questions for verdicts/search.py:
   candidates, then the same edit-distance rule (`is_close`) on both engines.
 
 SQLite: FTS5 `MATCH` on `verdicts_search_fts` ranked by `bm25()` with column
-weights, `snippet()`; name substrings from the trigram table; close-name
+weights (by the three longest words of a longer query, `ranking_items`), `snippet()`; name substrings from the trigram table; close-name
 candidates share a word's first two letters (an FTS5 prefix query on the name).
 PostgreSQL: `websearch_to_tsquery` in the english and simple configurations
 against the stored `vector` (GIN), `ts_rank`, `ts_headline`; name substrings by
