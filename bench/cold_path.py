@@ -97,6 +97,10 @@ PAGES = {
     "admin subscribers": "/admin/newsletter/subscriber/",
     "admin subscribers, suppressed": "/admin/newsletter/subscriber/?suppressed_at__isempty=0",
     "admin subscribers, paused": "/admin/newsletter/subscriber/?paused_at__isempty=0",
+    "admin subscribers, bounced": "/admin/newsletter/subscriber/?suppression_reason__exact=bounced",
+    "admin subscribers, followed only": (
+        "/admin/newsletter/subscriber/?digest_scope__exact=followed"
+    ),
     "admin deliveries": "/admin/newsletter/delivery/",
     "admin deliveries, failed": "/admin/newsletter/delivery/?status__exact=failed",
     # Issue 2: the newest at seed size (60 readers), one of ten at scale; the

@@ -242,14 +242,20 @@ class Filler:
         rows, year = [], timedelta(days=365)
         for n in range(subscribers):
             joined = now - year + year * n / max(subscribers, 1)
-            # One in 200 suppressed by a bounce, one in 100 paused: the admin's
-            # "Suppressed at" and "Paused at" filters pick a few rows out of many.
+            # One in 200 suppressed by a bounce, one in 100 paused, one in 50 reading
+            # only what they follow: the admin's "Suppressed at", "Suppression
+            # reason", "Paused at" and "Digest scope" filters pick a few rows out of many.
             suppressed = joined if n % 200 == 7 else None
             paused = joined if n % 100 == 3 else None
+            scope = (
+                Subscriber.DigestScope.FOLLOWED
+                if n % 50 == 11
+                else Subscriber.DigestScope.EVERYTHING
+            )
             rows.append((
                 f"bench-reader-{n:07d}@example.com", Subscriber.Status.CONFIRMED, joined, joined,
                 None, joined, None, suppressed, Suppression.BOUNCED if suppressed else "", 0,
-                Subscriber.DigestScope.EVERYTHING, paused,
+                scope, paused,
             ))  # fmt: skip
         columns = [
             "email", "status", "created_at", "confirmation_sent_at", "confirmation_due_at",

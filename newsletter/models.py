@@ -142,6 +142,10 @@ class Subscriber(models.Model):
                 condition=models.Q(paused_at__isnull=False),
                 name="subscriber_paused",
             ),
+            # Its "Suppression reason" and "Digest scope" filters: one value's rows,
+            # newest first (read backwards, as the admin adds "-pk" to the order).
+            models.Index(fields=["suppression_reason", "created_at"], name="subscriber_reason"),
+            models.Index(fields=["digest_scope", "created_at"], name="subscriber_scope"),
             # send_pending_confirmations: the few rows whose confirmation is owed.
             models.Index(
                 fields=["confirmation_due_at"],
