@@ -21,10 +21,7 @@ def comparison_for_search(request, query) -> dict:
     misspelt side."""
     if len(query.sides) != 2:
         return {}
-    sides = [
-        [tool_id for tool_id, _ in rank_tool_ids(parse_query(side), CANDIDATES_PER_SIDE)[0]]
-        for side in query.sides
-    ]
+    sides = [rank_tool_ids(parse_query(side), CANDIDATES_PER_SIDE)[0] for side in query.sides]
     if not all(sides):
         return {}
     tools = Tool.objects.visible_to(request.user)

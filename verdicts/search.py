@@ -202,17 +202,17 @@ class SearchResults:
         return iter(self.tools)
 
 
-def rank_tool_ids(query: SearchQuery, limit: int = MAX_RESULTS):
-    """([(tool id, snippet)] of the best hits, drafts included, best first;
-    whether they are close names rather than matches): one query, two when
-    nothing matched and close names were looked for."""
+def rank_tool_ids(query: SearchQuery, limit: int = MAX_RESULTS) -> tuple[list[int], bool]:
+    """([tool id] of the best hits, drafts included, best first; whether they are
+    close names rather than matches): one query, two when nothing matched and
+    close names were looked for."""
     if not query.branches:
         return [], False
     engine = search_engines.for_connection()
     hits = engine.ranked(query, limit)
     if hits or not _may_be_a_typo(query):
         return hits, False
-    return engine.close_names(query.terms, limit), True
+    return [tool_id for tool_id, _ in engine.close_names(query.terms, limit)], True
 
 
 def _may_be_a_typo(query: SearchQuery) -> bool:
@@ -222,22 +222,24 @@ def _may_be_a_typo(query: SearchQuery) -> bool:
 
 def search_tools(query: SearchQuery, tools=None) -> SearchResults:
     """The page of hits among `tools` (published tools by default) with their panel
-    counts and category: two queries (three when nothing matched and close names
-    were looked for). Hits the reader may not see (drafts) are dropped here, on the
-    page of hits, so the ranking never reads every tool's row; DRAFT_ALLOWANCE
-    more hits are ranked so that a few drafts leave the page full."""
+    counts, category and snippet: three queries (the ranking, the tools, the
+    snippets of the page shown; the ranking, the close names and the tools when
+    nothing matched and close names were looked for). Hits the reader may not see
+    (drafts) are dropped here, on the page of hits, so the ranking never reads
+    every tool's row; DRAFT_ALLOWANCE more hits are ranked so that a few drafts
+    leave the page full."""
     hits, close = rank_tool_ids(query, MAX_RESULTS + DRAFT_ALLOWANCE)
     if not hits:
         return SearchResults()
     tools = Tool.objects.published() if tools is None else tools
-    by_id = {
-        tool.pk: tool for tool in tools.filter(pk__in=[tool_id for tool_id, _ in hits]).for_rows()
-    }
-    found = [(by_id[tool_id], snippet) for tool_id, snippet in hits if tool_id in by_id]
-    for tool, snippet in found[:MAX_RESULTS]:
-        tool.snippet = highlighted(snippet)
+    by_id = {tool.pk: tool for tool in tools.filter(pk__in=hits).for_rows()}
+    found = [by_id[tool_id] for tool_id in hits if tool_id in by_id]
+    shown = found[:MAX_RESULTS]
+    # Close names matched no word typed: they have nothing to highlight.
+    engine = search_engines.for_connection()
+    snippets = {} if close else engine.snippets(query, [tool.pk for tool in shown])
+    for tool in shown:
+        tool.snippet = highlighted(snippets.get(tool.pk))
     ranked_all = len(hits) < MAX_RESULTS + DRAFT_ALLOWANCE
     more = len(found) > MAX_RESULTS or (not ranked_all and len(found) == MAX_RESULTS)
-    return SearchResults(
-        tools=[tool for tool, _ in found[:MAX_RESULTS]], close_names=close, more_matches=more
-    )
+    return SearchResults(tools=shown, close_names=close, more_matches=more)

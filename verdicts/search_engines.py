@@ -1,22 +1,25 @@
 """The SQL of site search, once per engine, over the tables of verdicts/search_index.py.
 
-Each engine answers the same two questions for verdicts/search.py:
+Each engine answers the same three questions for verdicts/search.py:
 
-- `ranked(query, limit)`: [(tool id, snippet)] of the best hits among all tools,
-  drafts included (the caller keeps those its reader may see, on the page of
-  hits only), in one query: name hits (the name contains what was typed) first,
+- `ranked(query, limit)`: [tool id] of the best hits among all tools, drafts
+  included (the caller keeps those its reader may see, on the page of hits
+  only), in one query: name hits (the name contains what was typed) first,
   then the engine's relevance, then the name. Relevance is computed for WINDOW
   matches only (SQLite: the newest; PostgreSQL: the first its GIN index yields,
   in table order), so a word every tool contains costs the same at 10,000 tools
-  as at 1,000. The snippet (a few words around a match, matches
-  between MARK_START and MARK_STOP) is made for the page of hits only.
+  as at 1,000.
+- `snippets(query, tool_ids)`: {tool id: snippet or None} in one query, for the
+  hits a page shows only: a few words around a match, the matches between
+  MARK_START and MARK_STOP.
 - `close_names(terms, limit)`: tools whose name has a word within a typo or
   two of a term ("cluade" → Claude), when nothing matched: one query for
   candidates, then the same edit-distance rule (`is_close`) on both engines.
 
 SQLite: FTS5 `MATCH` on `verdicts_search_fts` ranked by `bm25()` with column
-weights (by the three longest words of a longer query, `ranking_items`), `snippet()`; name substrings from the trigram table; close-name
-candidates share a word's first two letters (an FTS5 prefix query on the name).
+weights (by the three longest words of a longer query, `ranking_items`),
+`snippet()`; name substrings from the trigram table; close-name candidates share
+a word's first two letters (an FTS5 prefix query on the name).
 PostgreSQL: `websearch_to_tsquery` in the english and simple configurations
 against the stored `vector` (GIN), `ts_rank`, `ts_headline`; name substrings by
 `ILIKE` and close-name candidates (the same first-two-letters rule, `ILIKE`
@@ -229,22 +232,33 @@ class SQLiteEngine(Engine):
                 ORDER BY name_hit DESC, text_rank, tool_id
                 LIMIT %s
             )
-            SELECT best.tool_id, COALESCE(
-                (SELECT snippet(verdicts_search_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})
-                 FROM verdicts_search_fts
-                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = best.tool_id),
-                (SELECT snippet(verdicts_search_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})
-                 FROM verdicts_search_fts
-                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = best.tool_id))
+            SELECT best.tool_id
             FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id
             ORDER BY best.name_hit DESC, best.text_rank, lower(d.name), best.tool_id
         """  # noqa: S608 - formats in constants only; input goes as params
-        any_word = fts_any(query)
         params = [*text_params, names, names or '""', WINDOW, limit]
-        params += [f"{{{' '.join(OWN_TEXT)}}} : ({any_word})", any_word]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return list(cursor.fetchall())
+            return [tool_id for (tool_id,) in cursor.fetchall()]
+
+    def snippets(self, query, tool_ids):
+        if not tool_ids:
+            return {}
+        any_word = fts_any(query)
+        cut = f"snippet(verdicts_search_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})"
+        sql = f"""
+            SELECT d.tool_id, COALESCE(
+                (SELECT {cut} FROM verdicts_search_fts
+                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = d.tool_id),
+                (SELECT {cut} FROM verdicts_search_fts
+                 WHERE verdicts_search_fts MATCH %s AND verdicts_search_fts.rowid = d.tool_id))
+            FROM verdicts_searchdocument d
+            WHERE d.tool_id IN ({", ".join(["%s"] * len(tool_ids))})
+        """  # noqa: S608 - formats in constants and placeholders only
+        params = [f"{{{' '.join(OWN_TEXT)}}} : ({any_word})", any_word, *tool_ids]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return dict(cursor.fetchall())
 
     def close_name_candidates(self, terms):
         prefixes = " OR ".join(f"{_fts_string(term[:2])} *" for term in terms)
@@ -282,7 +296,7 @@ class PostgreSQLEngine(Engine):
         text = query.websearch_text
         like = _like_pattern(query.name_text) if query.name_text else None
         sql = f"""
-            WITH q AS (SELECT {self.TSQUERY} AS query, {self.TSQUERY} AS any_word),
+            WITH q AS (SELECT {self.TSQUERY} AS query),
             text_hits AS MATERIALIZED (
                 -- The first WINDOW matches in table order: "the newest" would read
                 -- every match's row to sort them (13-17 ms instead of 1-2 ms for a
@@ -309,20 +323,32 @@ class PostgreSQLEngine(Engine):
                 ORDER BY name_hit DESC, text_rank DESC, lower(d.name), d.tool_id
                 LIMIT %s
             )
-            SELECT best.tool_id, CASE
+            SELECT best.tool_id FROM best
+            ORDER BY best.name_hit DESC, best.text_rank DESC, lower(best.name), best.tool_id
+        """  # noqa: S608 - formats in constants only; input goes as params
+        params = [text, text, text, text, WINDOW, like, WINDOW, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tool_id for (tool_id,) in cursor.fetchall()]
+
+    def snippets(self, query, tool_ids):
+        if not tool_ids:
+            return {}
+        sql = f"""
+            WITH q AS (SELECT {self.TSQUERY} AS any_word)
+            SELECT d.tool_id, CASE
                 WHEN ts_filter(d.vector, '{{a,b,c}}') @@ q.any_word THEN ts_headline(
                     'english', concat_ws(' / ', d.name, d.tagline, d.category, d.description),
                     q.any_word, %s)
                 ELSE ts_headline('english', d.takes, q.any_word, %s) END
-            FROM best JOIN verdicts_searchdocument d ON d.tool_id = best.tool_id CROSS JOIN q
-            ORDER BY best.name_hit DESC, best.text_rank DESC, lower(best.name), best.tool_id
+            FROM verdicts_searchdocument d CROSS JOIN q
+            WHERE d.tool_id = ANY(%s)
         """  # noqa: S608 - formats in constants only; input goes as params
         any_word = " or ".join(f'"{text}"' for text in snippet_items(query))
-        params = [text, text, any_word, any_word, text, text, WINDOW, like, WINDOW, limit]
-        params += [self.HEADLINE, self.HEADLINE]
+        params = [any_word, any_word, self.HEADLINE, self.HEADLINE, list(tool_ids)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return list(cursor.fetchall())
+            return dict(cursor.fetchall())
 
     def close_name_candidates(self, terms):
         # The same rule as SQLite's: names with a word that starts with a term's

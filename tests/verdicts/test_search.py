@@ -183,7 +183,7 @@ def test_it_reads_phrases_alternatives_exclusions_and_comparisons_as_websearch_d
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("tools", [3, 10, 11, 60])
-def test_a_search_runs_two_queries_whatever_the_number_of_tools(
+def test_a_search_runs_three_queries_whatever_the_number_of_tools(
     client, django_assert_num_queries, tools
 ):
     category = make_category()
@@ -191,15 +191,16 @@ def test_a_search_runs_two_queries_whatever_the_number_of_tools(
     for n in range(tools):
         tool = make_tool(name=f"Rocket {n}", category=category)
         make_take(tool, persona, body="rocket fast")
-    # The ranked page of hits with snippets, then its tools with panel counts;
-    # +1: the content version read by the page cache.
-    with django_assert_num_queries(3):
+    # The ranked hits, their tools with panel counts, the snippets of the page
+    # shown; +1: the content version read by the page cache.
+    with django_assert_num_queries(4):
         response = client.get("/search/", {"q": "rocket fast"})
     assert len(found(response)) == min(tools, MAX_RESULTS)
     # A full page does not claim to be every match.
     heading = f"The {MAX_RESULTS} best matches" if tools > MAX_RESULTS else f"{tools} tools found"
     assert f'<h2 id="results-heading">{heading}</h2>' in response.content.decode()
-    # A miss that may be a typo looks for close names: one query more.
+    # A miss that may be a typo looks for close names instead (no snippets: they
+    # matched no word typed).
     with django_assert_num_queries(4):
         response = client.get("/search/", {"q": "rokcet"})
     assert len(found(response)) == min(tools, MAX_RESULTS)
