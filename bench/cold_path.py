@@ -111,6 +111,10 @@ PAGES = {
     ),
     "admin issues": "/admin/newsletter/issue/",
     "admin issues, by sent": "/admin/newsletter/issue/?o=-3",
+    # Not a page: the weekly email composed and rendered for everything since 2000
+    # (seed: every seed comparison and tool; scale: the capped first items of
+    # thousands, "and N more"), as send_weekly_digest does once per issue.
+    "weekly digest (compose + render)": "call:digest",
 }
 # BENCH_COLD_ONLY=admin measures only the pages whose name starts with it.
 PAGES = {
@@ -158,8 +162,9 @@ def prepare(env_for, kept: Path | None = None) -> None:
         (kept / "filled").touch()
 
 
-def measure(databases: dict[str, dict], pages: dict[str, str]) -> dict:
-    """In this process: {page: {size: (median ms, queries)}} for `pages` (name -> path)."""
+def measure(databases: dict[str, dict], pages: dict[str, str]) -> tuple[dict, dict]:
+    """In this process: ({page: {size: (median ms, queries)}} for `pages` (name ->
+    path), {size: bytes of the weekly email} when "call:digest" is among them)."""
     import django
 
     django.setup()
@@ -192,6 +197,7 @@ def measure(databases: dict[str, dict], pages: dict[str, str]) -> dict:
             paths[size][name] = path
     times = {name: {size: [] for size in databases} for name in pages}
     queries = {name: {} for name in pages}
+    email_bytes = {}
     for _ in range(ROUNDS):
         for name in pages:
             for size in databases:
@@ -202,20 +208,38 @@ def measure(databases: dict[str, dict], pages: dict[str, str]) -> dict:
                 connection.ensure_connection()
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
-                    response = client.get(paths[size][name])
+                    if paths[size][name] == "call:digest":
+                        email_bytes[size] = _compose_digest()
+                    else:
+                        response = client.get(paths[size][name])
+                        assert response.status_code == 200, (name, size, response.status_code)
                     elapsed = time.perf_counter() - started
-                assert response.status_code == 200, (name, size, response.status_code)
                 times[name][size].append(elapsed * 1000)
                 queries[name][size] = len(captured)
-    return {
+    results = {
         name: {
             size: (statistics.median(times[name][size]), queries[name][size]) for size in databases
         }
         for name in pages
     }
+    return results, email_bytes
 
 
-def report(results: dict, engine: str, load: tuple[float, float]) -> list[str]:
+def _compose_digest() -> int:
+    """The weekly email for everything since 2000, composed and rendered: its size
+    in bytes (HTML and text bodies)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from newsletter import digest
+
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    _, html_body, text_body = digest.render(digest.compose(since, timezone.now()))
+    return len(html_body.encode()) + len(text_body.encode())
+
+
+def report(results: dict, engine: str, load: tuple[float, float], email_bytes: dict) -> list[str]:
     lines = [
         f"### {engine}",
         "",
@@ -237,6 +261,13 @@ def report(results: dict, engine: str, load: tuple[float, float]) -> list[str]:
             f"| {name} | {seed_ms:.1f} | {scale_ms:.1f} | {ratio:.2f}{mark} "
             f"| {seed_q} → {scale_q} |"
         )
+    if email_bytes:
+        lines += [
+            "",
+            f"The weekly email weighs {email_bytes['seed'] / 1000:.1f} KB at seed size and "
+            f"{email_bytes['scale'] / 1000:.1f} KB at scale (HTML and text bodies; target "
+            "under 100 KB).",
+        ]
     return lines
 
 
@@ -311,14 +342,14 @@ def main() -> int:
                 databases[size] = {"NAME": env["SQLITE_PATH"]}
         settings.DEBUG  # noqa: B018 - load the settings before measure() switches databases
         load_before = os.getloadavg()[0]
-        results = measure(databases, pages)
+        results, email_bytes = measure(databases, pages)
         load = (load_before, os.getloadavg()[0])
     finally:
         if postgres is not None:
             subprocess.run([str(ROOT / "bin" / "throwaway-postgres"), "stop", str(postgres)])
         if kept is None:
             shutil.rmtree(work, ignore_errors=True)
-    lines = report(results, engine, load)
+    lines = report(results, engine, load, email_bytes)
     log("\n".join(lines))
     if chosen:
         return 0
