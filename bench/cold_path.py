@@ -111,10 +111,13 @@ PAGES = {
     ),
     "admin issues": "/admin/newsletter/issue/",
     "admin issues, by sent": "/admin/newsletter/issue/?o=-3",
-    # Not a page: the weekly email composed and rendered for everything since 2000
-    # (seed: every seed comparison and tool; scale: the capped first items of
-    # thousands, "and N more"), as send_weekly_digest does once per issue.
-    "weekly digest (compose + render)": "call:digest",
+    # Not pages: the weekly issue as send_weekly_digest composes it once per issue.
+    # A quiet week (nothing changed in its last second): what it costs whatever the
+    # catalogue. Then everything since 2000, rendered too (seed: every seed
+    # comparison; scale: the first items of the 5,000 comparisons and 10,000 tools
+    # the filler changed this week, "and N more").
+    "weekly digest, a quiet week (compose)": "call:digest-quiet",
+    "weekly digest, everything (compose + render)": "call:digest",
 }
 # BENCH_COLD_ONLY=admin measures only the pages whose name starts with it.
 PAGES = {
@@ -124,6 +127,8 @@ PAGES = {
 }
 # Whole-section files: their size is the data's by nature (one line per tool).
 PROPORTIONAL = {"sitemap tools", "sitemap comparisons", "llms/tools.txt", "llms/comparisons.txt"}
+# An issue records every change of its period (the archive lists them all).
+PER_CHANGE = {"weekly digest, everything (compose + render)"}
 
 
 def log(line=""):
@@ -210,6 +215,8 @@ def measure(databases: dict[str, dict], pages: dict[str, str]) -> tuple[dict, di
                     started = time.perf_counter()
                     if paths[size][name] == "call:digest":
                         email_bytes[size] = _compose_digest()
+                    elif paths[size][name] == "call:digest-quiet":
+                        _compose_quiet_week()
                     else:
                         response = client.get(paths[size][name])
                         assert response.status_code == 200, (name, size, response.status_code)
@@ -223,6 +230,18 @@ def measure(databases: dict[str, dict], pages: dict[str, str]) -> tuple[dict, di
         for name in pages
     }
     return results, email_bytes
+
+
+def _compose_quiet_week() -> None:
+    """The weekly issue's composition for a period in which nothing changed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsletter import digest
+
+    now = timezone.now()
+    assert digest.compose(now - timedelta(seconds=1), now).is_empty
 
 
 def _compose_digest() -> int:
@@ -257,6 +276,8 @@ def report(results: dict, engine: str, load: tuple[float, float], email_bytes: d
         mark = "" if ratio <= TARGET else " ✗"
         if name in PROPORTIONAL:
             mark += " (one line per row: grows with the data)"
+        if name in PER_CHANGE:
+            mark += " (grows with the period's changes: every benchmark tool changed this week)"
         lines.append(
             f"| {name} | {seed_ms:.1f} | {scale_ms:.1f} | {ratio:.2f}{mark} "
             f"| {seed_q} → {scale_q} |"

@@ -242,6 +242,9 @@ def _changed_tool_ids(since, until, new_comparisons) -> list[int]:
     unreported = _revised(since, until).filter(tool=OuterRef("pk"), updated_at__gt=after_report)
     return list(
         Tool.objects.published()
+        # From the takes revised in the period (their updated_at index): a quiet
+        # week reads a few tools, not every published one.
+        .filter(pk__in=_revised(since, until).values("tool_id"))
         .exclude(pk__in=new_comparisons.values("tool_a_id"))
         .exclude(pk__in=new_comparisons.values("tool_b_id"))
         .exclude(pk__in=new_comparisons.exclude(tool_c=None).values("tool_c_id"))

@@ -443,6 +443,9 @@ class Take(models.Model):
         indexes = [
             # The sitemap's reviewers: each persona's latest take.
             models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
+            # The weekly issue: the takes revised in its period, found without
+            # reading every tool (newsletter/digest.py).
+            models.Index(fields=["updated_at"], name="take_updated"),
             # A reviewer's page: their verdicts, best score first, unscored last
             # (views.PERSONA_VERDICTS; ties by tool name are sorted within a score).
             ranking.NullsLastIndex(
