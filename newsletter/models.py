@@ -126,8 +126,9 @@ class Subscriber(models.Model):
             models.UniqueConstraint(Lower("email"), name="one_subscriber_per_email"),
         ]
         indexes = [
-            # The weekly send: confirmed subscribers only.
-            models.Index(fields=["status"], name="subscriber_status"),
+            # The weekly send (confirmed subscribers only) and the admin's Status
+            # filter, newest first.
+            models.Index(fields=["status", "created_at"], name="subscriber_status_created"),
             # The admin's subscriber list: newest first, by date (date_hierarchy).
             models.Index(fields=["created_at"], name="subscriber_created"),
             # Its "Suppressed at" and "Paused at: Not empty" filters: the few such

@@ -239,7 +239,10 @@ class TakeAdmin(SaveConflictMixin, MarkdownPreviewMixin, SimpleHistoryAdmin, Lar
     search_fields = ["tool__name", "persona__name"]
     # A select of every tool would weigh megabytes at ten thousand tools.
     autocomplete_fields = ["tool"]
-    ordering = ["tool__name", "persona__position"]
+    # Newest edit first, read from an index whatever the filter (take_updated,
+    # take_call_updated, take_persona_updated). By tool name, a filtered list made
+    # SQLite sort every matching take: 36 ms for the skips of 60,000 takes.
+    ordering = ["-updated_at"]
     fields = ["tool", "persona", "score", "call", "reviewed_version", "body", "body_preview"]
     readonly_fields = ["body_preview"]
     history_list_display = ["score", "call", "reviewed_version"]

@@ -444,8 +444,11 @@ class Take(models.Model):
             # The sitemap's reviewers: each persona's latest take.
             models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
             # The weekly issue: the takes revised in its period, found without
-            # reading every tool (newsletter/digest.py).
+            # reading every tool (newsletter/digest.py); the admin's take list,
+            # newest edit first.
             models.Index(fields=["updated_at"], name="take_updated"),
+            # The admin's take list filtered by call, newest edit first.
+            models.Index(fields=["call", "updated_at"], name="take_call_updated"),
             # A reviewer's page: their verdicts, best score first, unscored last
             # (views.PERSONA_VERDICTS; ties by tool name are sorted within a score).
             ranking.NullsLastIndex(
