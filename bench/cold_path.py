@@ -6,7 +6,8 @@ bench/fill_benchmark_data.py (10,000 tools, 60,000 takes, 5,000 comparisons,
 BENCH_COLD_ONLY=admin keeps the pages whose name starts with it).
 Both are ANALYZEd. Then, DEBUG off, Django's test client asks each page of
 PAGES ROUNDS times from each database in turn (a paired measurement, so a slow
-spell of the machine hits both), the page cache cleared before every request.
+spell of the machine hits both), the page cache cleared and Python's garbage
+collected before every request.
 The report is the median time per page at each size, their ratio (target ≤ 2)
 and the SQL queries each page ran at each size (they must not grow).
 
@@ -20,6 +21,7 @@ and BENCH_COLD_PAGES="home|/compare/" measures only those pages (a partial run
 prints its table but leaves COLD_PATH.md alone).
 """
 
+import gc
 import os
 import re
 import shutil
@@ -218,6 +220,10 @@ def measure(databases: dict[str, dict], pages: dict[str, str]) -> tuple[dict, di
                 client = clients[size] if admin else Client()
                 caches["default"].clear()
                 connection.ensure_connection()
+                # A full collection now, not inside the timing: each round allocates
+                # alike, so Python's oldest-generation collection landed in the same
+                # request every round (70 ms of the "quiet week" at seed size).
+                gc.collect()
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     if paths[size][name] == "call:digest":
@@ -269,7 +275,8 @@ def report(results: dict, engine: str, load: tuple[float, float], email_bytes: d
     lines = [
         f"### {engine}",
         "",
-        f"Median of {ROUNDS} paired requests per page, page cache cleared before each, "
+        f"Median of {ROUNDS} paired requests per page, page cache cleared and garbage "
+        "collected before each, "
         f"DEBUG off, Django's test client; scale: {int(TOOLS):,} tools, {int(VOTES):,} votes, "
         f"{int(COMPARISONS):,} comparisons. Load average (1 min) {load[0]:.1f} at the start, "
         f"{load[1]:.1f} at the end (2 cores, shared).",

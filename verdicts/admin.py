@@ -240,8 +240,9 @@ class TakeAdmin(SaveConflictMixin, MarkdownPreviewMixin, SimpleHistoryAdmin, Lar
     # A select of every tool would weigh megabytes at ten thousand tools.
     autocomplete_fields = ["tool"]
     # Newest edit first, read from an index whatever the filter (take_updated,
-    # take_call_updated, take_persona_updated). By tool name, a filtered list made
-    # SQLite sort every matching take: 36 ms for the skips of 60,000 takes.
+    # take_call_updated, take_persona_updated; each ends with the id the admin
+    # adds to the order). By tool name, a filtered list made SQLite sort every
+    # matching take: 36 ms for the skips of 60,000 takes.
     ordering = ["-updated_at"]
     fields = ["tool", "persona", "score", "call", "reviewed_version", "body", "body_preview"]
     readonly_fields = ["body_preview"]

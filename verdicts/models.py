@@ -441,14 +441,14 @@ class Take(models.Model):
             models.CheckConstraint(condition=Q(call__in=Call.values), name="take_call_valid"),
         ]
         indexes = [
-            # The sitemap's reviewers: each persona's latest take.
-            models.Index(fields=["persona", "updated_at"], name="take_persona_updated"),
-            # The weekly issue: the takes revised in its period, found without
-            # reading every tool (newsletter/digest.py); the admin's take list,
-            # newest edit first.
-            models.Index(fields=["updated_at"], name="take_updated"),
-            # The admin's take list filtered by call, newest edit first.
-            models.Index(fields=["call", "updated_at"], name="take_call_updated"),
+            # The admin's take list, newest edit first (ties by id, as the admin
+            # adds "-pk"), whatever its filter, and:
+            # - the sitemap's reviewers: each persona's latest take;
+            # - the weekly issue: the takes revised in its period, found without
+            #   reading every tool (newsletter/digest.py).
+            models.Index(fields=["persona", "updated_at", "id"], name="take_persona_updated"),
+            models.Index(fields=["updated_at", "id"], name="take_updated"),
+            models.Index(fields=["call", "updated_at", "id"], name="take_call_updated"),
             # A reviewer's page: their verdicts, best score first, unscored last
             # (views.PERSONA_VERDICTS; ties by tool name are sorted within a score).
             ranking.NullsLastIndex(
