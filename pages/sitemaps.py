@@ -26,7 +26,7 @@ from comparisons.models import TOOL_FIELDS, Comparison, compare_slug
 from newsletter.models import Issue
 from pagecache.decorators import cached_page
 from shiporskip.lib.methods import allow_methods
-from shiporskip.lib.urls import absolute_url
+from shiporskip.lib.urls import absolute_route, absolute_url
 from verdicts.list_counts import categories_with_tool_counts
 from verdicts.models import Category, Persona, Take, Tool
 
@@ -43,14 +43,6 @@ def _w3c(moment: datetime | None) -> str | None:
 
 def _latest(*moments):
     return max((moment for moment in moments if moment is not None), default=None)
-
-
-def url_prefix(route: str, placeholder_args=("-slug-",)) -> tuple[str, str]:
-    """The absolute URL of a route split around its one argument, reversed once:
-    ("https://site/tools/", "/") for "verdicts:tool"."""
-    path = absolute_url(reverse(route, args=list(placeholder_args)))
-    head, _, tail = path.partition(placeholder_args[0])
-    return head, tail
 
 
 @dataclass(frozen=True)
@@ -176,7 +168,7 @@ class ToolSection(RangeSection):
     model = Tool
 
     def rows(self, page):
-        head, tail = url_prefix("verdicts:tool")
+        head, tail = absolute_route("verdicts:tool")
         rows = self.in_file(Tool.objects.published(), page).values_list(
             "slug", "content_updated_at"
         )
@@ -187,7 +179,7 @@ class ComparisonSection(RangeSection):
     model = Comparison
 
     def rows(self, page):
-        head, tail = url_prefix("comparisons:compare")
+        head, tail = absolute_route("comparisons:compare")
         # Each of the 2-4 tool slots' slug and stored content date, then the
         # comparison's own date; empty slots read None.
         rows = self.in_file(Comparison.objects.published(), page).values_list(
@@ -230,7 +222,7 @@ class CategorySection(CountedSection):
         return Category.objects.count()
 
     def slice(self, start, stop):
-        head, tail = url_prefix("verdicts:category")
+        head, tail = absolute_route("verdicts:category")
         return [(f"{head}{slug}{tail}", latest) for slug, latest in self._rows()[start:stop]]
 
 
@@ -243,7 +235,7 @@ class ReviewerSection(CountedSection):
         return Persona.objects.count()
 
     def slice(self, start, stop):
-        head, tail = url_prefix("verdicts:reviewer")
+        head, tail = absolute_route("verdicts:reviewer")
         latest = Take.objects.filter(persona=OuterRef("pk")).order_by("-updated_at")
         personas = (
             Persona.objects.order_by("position")
@@ -265,7 +257,7 @@ class NewsletterSection(CountedSection):
         issues = list(Issue.objects.sent().order_by("-sent_at", "-id").values_list("pk", "sent_at"))
         if not issues:
             return []
-        head, tail = url_prefix("newsletter:issue", placeholder_args=("999999999",))
+        head, tail = absolute_route("newsletter:issue", placeholder="999999999")
         archive = (absolute_url(reverse("newsletter:archive")), issues[0][1])
         every = [archive, *((f"{head}{pk}{tail}", sent) for pk, sent in issues)]
         return every[start:stop]

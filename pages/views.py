@@ -16,7 +16,7 @@ from comparisons.views import listed_comparisons, picker_tools
 from pagecache.decorators import cached_page
 from shiporskip.lib.markdown import render_markdown
 from shiporskip.lib.methods import allow_methods
-from shiporskip.lib.urls import absolute_url, slug_route
+from shiporskip.lib.urls import absolute_route, absolute_url
 from verdicts.list_counts import categories_with_tool_counts, published_tool_count
 from verdicts.models import Category, Persona, Tool, attach_categories
 from verdicts.structured_data import json_ld, web_site
@@ -119,13 +119,6 @@ def _page_link(title: str, path: str) -> str:
     return _link(title, absolute_url(path))
 
 
-def _slug_urls(route: str) -> tuple[str, str]:
-    """A route of one slug as (head, tail) of its absolute URL, reversed once, so
-    a line per entry joins strings instead of calling reverse() ten thousand times."""
-    head, tail = slug_route(route)
-    return absolute_url(head), tail
-
-
 # The per-section files /llms.txt links to: name -> (title, what each line says).
 LLMS_SECTIONS = {
     "tools": ("Tools", "every published tool with its panel verdict, best first"),
@@ -178,8 +171,8 @@ def _llms_summary(counts: dict[str, int]) -> list[str]:
 
 
 def _llms_tool_lines(tools) -> list[str]:
-    page_head, page_tail = _slug_urls("verdicts:tool")
-    json_head, json_tail = _slug_urls("verdicts:tool_json")
+    page_head, page_tail = absolute_route("verdicts:tool")
+    json_head, json_tail = absolute_route("verdicts:tool_json")
     lines = [f"# {settings.SITE_NAME}: tools", ""]
     for tool in tools:
         lines.append(
@@ -192,8 +185,8 @@ def _llms_tool_lines(tools) -> list[str]:
 
 def _llms_comparison_lines(rows) -> list[str]:
     """rows: (name, slug) of each tool slot, tool_a to tool_d, None when empty."""
-    page_head, page_tail = _slug_urls("comparisons:compare")
-    json_head, json_tail = _slug_urls("comparisons:compare_json")
+    page_head, page_tail = absolute_route("comparisons:compare")
+    json_head, json_tail = absolute_route("comparisons:compare_json")
     lines = [f"# {settings.SITE_NAME}: comparisons", ""]
     for row in rows:
         names, slugs = row[0::2], row[1::2]

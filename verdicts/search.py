@@ -212,7 +212,7 @@ def rank_tool_ids(query: SearchQuery, limit: int = MAX_RESULTS) -> tuple[list[in
     hits = engine.ranked(query, limit)
     if hits or not _may_be_a_typo(query):
         return hits, False
-    return [tool_id for tool_id, _ in engine.close_names(query.terms, limit)], True
+    return engine.close_names(query.terms, limit), True
 
 
 def _may_be_a_typo(query: SearchQuery) -> bool:

@@ -12,9 +12,10 @@ Each engine answers the same three questions for verdicts/search.py:
 - `snippets(query, tool_ids)`: {tool id: snippet or None} in one query, for the
   hits a page shows only: a few words around a match, the matches between
   MARK_START and MARK_STOP.
-- `close_names(terms, limit)`: tools whose name has a word within a typo or
-  two of a term ("cluade" → Claude), when nothing matched: one query for
-  candidates, then the same edit-distance rule (`is_close`) on both engines.
+- `close_names(terms, limit)`: [tool id] of the tools whose name has a word
+  within a typo or two of a term ("cluade" → Claude), when nothing matched: one
+  query for candidates, then the same edit-distance rule (`is_close`) on both
+  engines.
 
 SQLite: FTS5 `MATCH` on `verdicts_search_fts` ranked by `bm25()` with column
 weights (by the three longest words of a longer query, `ranking_items`),
@@ -138,7 +139,7 @@ class Engine:
                     distances.append(closeness[word])
             if distances:
                 scored.append((min(distances), folded, tool_id))
-        return [(tool_id, None) for _, _, tool_id in sorted(scored)[:limit]]
+        return [tool_id for _, _, tool_id in sorted(scored)[:limit]]
 
 
 def snippet_items(query) -> list[str]:

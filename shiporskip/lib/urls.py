@@ -18,20 +18,26 @@ def absolute_url(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _slug_route(route: str, urlconf, script_prefix: str) -> tuple[str, str]:
-    head, _, tail = reverse(route, urlconf=urlconf, args=[SLUG_PLACEHOLDER]).partition(
-        SLUG_PLACEHOLDER
-    )
+def _route_parts(route: str, placeholder: str, urlconf, script_prefix: str) -> tuple[str, str]:
+    head, _, tail = reverse(route, urlconf=urlconf, args=[placeholder]).partition(placeholder)
     return head, tail
 
 
-def slug_route(route: str) -> tuple[str, str]:
-    """The path of `route`, a URL pattern of one <slug:…> argument, split around it:
-    ("/tools/", "/") for "verdicts:tool". Reversed once per route, URLconf and
+def slug_route(route: str, placeholder: str = SLUG_PLACEHOLDER) -> tuple[str, str]:
+    """The path of `route`, a URL pattern of one argument, split around it:
+    ("/tools/", "/") for "verdicts:tool". `placeholder` must suit the argument's
+    converter ("999999999" for an <int:…>). Reversed once per route, URLconf and
     script prefix: a list joins strings instead of calling reverse() per row (about
     35 µs each, a tenth of a search page of 10 hits; bench/SEARCH.md).
     Raises NoReverseMatch for an unknown route."""
-    return _slug_route(route, get_urlconf(), get_script_prefix())
+    return _route_parts(route, placeholder, get_urlconf(), get_script_prefix())
+
+
+def absolute_route(route: str, placeholder: str = SLUG_PLACEHOLDER) -> tuple[str, str]:
+    """slug_route() with SITE_URL before the path: ("https://site/tools/", "/"), for
+    files of one line per row (sitemaps, llms.txt sections)."""
+    head, tail = slug_route(route, placeholder)
+    return absolute_url(head), tail
 
 
 def slug_path(route: str, slug: str) -> str:
