@@ -21,6 +21,7 @@ and BENCH_COLD_PAGES="home|/compare/" measures only those pages (a partial run
 prints its table but leaves COLD_PATH.md alone).
 """
 
+import contextlib
 import gc
 import os
 import re
@@ -122,10 +123,12 @@ PAGES = {
     "admin issues, by sent": "/admin/newsletter/issue/?o=-3",
     # Not pages: the weekly issue as send_weekly_digest composes it once per issue.
     # A quiet week (nothing changed in its last second): what it costs whatever the
-    # catalogue. Then everything since 2000, rendered too (seed: every seed
-    # comparison; scale: the first items of the 5,000 comparisons and 10,000 tools
-    # the filler changed this week, "and N more").
+    # catalogue. A busy week: the same news at both sizes (BUSY_WEEK, rolled back
+    # after each round), so only the catalogue differs. Then everything since 2000,
+    # rendered too (seed: every seed comparison; scale: the first items of the
+    # 5,000 comparisons and 10,000 tools the filler changed this week, "and N more").
     "weekly digest, a quiet week (compose)": "call:digest-quiet",
+    "weekly digest, a busy week (compose + render)": "call:digest-busy",
     "weekly digest, everything (compose + render)": "call:digest",
 }
 # BENCH_COLD_ONLY=admin measures only the pages whose name starts with it.
@@ -136,6 +139,9 @@ PAGES = {
 }
 # Whole-section files: their size is the data's by nature (one line per tool).
 PROPORTIONAL = {"sitemap tools", "sitemap comparisons", "llms/tools.txt", "llms/comparisons.txt"}
+# The busy week's news: this many comparisons made new and this many other tools
+# with every take revised (the seed has 5 comparisons of 6 tools, all with tool 1).
+BUSY_WEEK = {"comparisons": 2, "tools": 3}
 # An issue records every change of its period (the archive lists them all).
 PER_CHANGE = {"weekly digest, everything (compose + render)"}
 
@@ -223,17 +229,21 @@ def measure(databases: dict[str, dict], pages: dict[str, str]) -> tuple[dict, di
                 # A full collection now, not inside the timing: each round allocates
                 # alike, so Python's oldest-generation collection landed in the same
                 # request every round (70 ms of the "quiet week" at seed size).
-                gc.collect()
-                with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
-                    if paths[size][name] == "call:digest":
-                        email_bytes[size] = _compose_digest()
-                    elif paths[size][name] == "call:digest-quiet":
-                        _compose_quiet_week()
-                    else:
-                        response = client.get(paths[size][name])
-                        assert response.status_code == 200, (name, size, response.status_code)
-                    elapsed = time.perf_counter() - started
+                busy = paths[size][name] == "call:digest-busy"
+                with _busy_week() if busy else contextlib.nullcontext() as since:
+                    gc.collect()
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        if paths[size][name] == "call:digest":
+                            email_bytes[size] = _compose_digest()
+                        elif paths[size][name] == "call:digest-quiet":
+                            _compose_quiet_week()
+                        elif busy:
+                            _compose_busy_week(since)
+                        else:
+                            response = client.get(paths[size][name])
+                            assert response.status_code == 200, (name, size, response.status_code)
+                        elapsed = time.perf_counter() - started
                 times[name][size].append(elapsed * 1000)
                 queries[name][size] = len(captured)
     results = {
@@ -255,6 +265,54 @@ def _compose_quiet_week() -> None:
 
     now = timezone.now()
     assert digest.compose(now - timedelta(seconds=1), now).is_empty
+
+
+@contextlib.contextmanager
+def _busy_week():
+    """In a transaction rolled back on exit: BUSY_WEEK["comparisons"] published
+    comparisons (the first by pk) saved now, and every take of the first
+    BUSY_WEEK["tools"] other published tools revised now. Yields the start of a
+    period holding just that news."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from comparisons.models import Comparison
+    from verdicts.models import Take, Tool
+
+    now = timezone.now()
+    with transaction.atomic():
+        comparisons = list(
+            Comparison.objects.published()
+            .exclude(newsletter_issues__isnull=False)
+            .order_by("pk")[: BUSY_WEEK["comparisons"]]
+        )
+        Comparison.objects.filter(pk__in=[c.pk for c in comparisons]).update(updated_at=now)
+        compared = {tool_id for c in comparisons for tool_id in c.tool_ids}
+        tools = (
+            Tool.objects.published()
+            .exclude(pk__in=compared)
+            .filter(takes__isnull=False)
+            .distinct()
+            .order_by("pk")
+            .values_list("pk", flat=True)[: BUSY_WEEK["tools"]]
+        )
+        Take.objects.filter(tool__in=list(tools)).update(updated_at=now)
+        yield now - timedelta(seconds=1)
+        transaction.set_rollback(True)
+
+
+def _compose_busy_week(since) -> None:
+    """The weekly email for the busy week (_busy_week()), composed and rendered."""
+    from django.utils import timezone
+
+    from newsletter import digest
+
+    news = digest.compose(since, timezone.now())
+    counts = (news.comparison_count, news.changed_count)
+    assert counts == (BUSY_WEEK["comparisons"], BUSY_WEEK["tools"]), counts
+    digest.render(news)
 
 
 def _compose_digest() -> int:

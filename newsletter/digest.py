@@ -20,17 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import (
-    DateTimeField,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -160,15 +150,22 @@ def default_since(now: datetime) -> datetime:
 def compose(since: datetime, until: datetime, max_items: int | None = None) -> Digest:
     """Everything new in (since, until], the first max_items (default
     DIGEST_MAX_ITEMS) comparisons and updated verdicts loaded to be shown, the
-    rest only counted: six queries, whatever the size (panels are stored columns)."""
+    rest only counted: seven queries, whatever the size (panels are stored columns;
+    an eighth when an overlapping --since finds tools an earlier issue reported)."""
     if max_items is None:
         max_items = settings.DIGEST_MAX_ITEMS
     follows_issue_pk = _newest_issue_pk()
-    new = _new_comparisons(since, until)
-    comparison_ids = list(new.values_list("pk", flat=True))
+    # (pk, tool_a_id, …, tool_d_id) of every new comparison, newest first: one
+    # scan gives the count, the shown ones and the tools they announce.
+    new = list(
+        _new_comparisons(since, until).values_list("pk", *(f"{f}_id" for f in COMPARED_TOOLS))
+    )
+    comparison_ids = [pk for pk, *_ in new]
+    compared = {tool_id for _, *tool_ids in new for tool_id in tool_ids if tool_id}
     comparisons = _shown_comparisons(comparison_ids[:max_items])
-    changed_tool_ids = _changed_tool_ids(since, until, new)
-    changed_tools = _shown_changed_tools(changed_tool_ids[:max_items])
+    reported = _last_reported(since)
+    changed_tool_ids = _changed_tool_ids(since, until, compared, reported)
+    changed_tools = _shown_changed_tools(changed_tool_ids[:max_items], reported)
     # One query for every shown tool's takes, compared or changed.
     _load_takes([tool for c in comparisons for tool in c.tools] + changed_tools)
     changed = _changes(changed_tools, since, until)
@@ -218,42 +215,58 @@ def _revised(since, until):
     return Take.objects.filter(updated_at__gt=since, updated_at__lte=until)
 
 
-def _last_reported():
-    """When an issue last reported the outer tool's panel: it listed the tool or
-    one of its comparisons."""
-    return Subquery(
-        Issue.objects.filter(
-            Q(changed_tools=OuterRef("pk"))
-            | Q(comparisons__tool_a=OuterRef("pk"))
-            | Q(comparisons__tool_b=OuterRef("pk"))
-            | Q(comparisons__tool_c=OuterRef("pk"))
-            | Q(comparisons__tool_d=OuterRef("pk"))
-        )
-        .order_by("-period_until")
-        .values("period_until")[:1]
+def _last_reported(since) -> dict[int, datetime]:
+    """Tool id -> the end of the last issue that reported the tool's panel (listed
+    the tool or one of its comparisons), for issues ending after since: one query.
+
+    Only those can have reported a revision made after since: the next issue
+    (since = the end of the last one) finds none, and an overlapping --since
+    finds the few tools those issues listed, never the whole catalogue."""
+    after = {"issue__period_until__gt": since}
+    listed = Issue.changed_tools.through.objects.filter(**after).values_list(
+        "tool_id", "issue__period_until"
     )
+    compared = Issue.comparisons.through.objects.filter(**after)
+    for slot in COMPARED_TOOLS:
+        listed = listed.union(
+            compared.filter(**{f"comparison__{slot}__isnull": False}).values_list(
+                f"comparison__{slot}_id", "issue__period_until"
+            ),
+            all=True,
+        )
+    reported = {}
+    for tool_id, until in listed:
+        reported[tool_id] = max(until, reported.get(tool_id, until))
+    return reported
 
 
-def _changed_tool_ids(since, until, new_comparisons) -> list[int]:
-    """Tools, by name, with takes added or revised in the period after any issue
-    reported them, leaving out the tools of this issue's new comparisons."""
-    # An overlapping --since must not announce the same revision twice.
-    after_report = Coalesce(OuterRef("last_reported"), Value(since, output_field=DateTimeField()))
-    unreported = _revised(since, until).filter(tool=OuterRef("pk"), updated_at__gt=after_report)
-    return list(
-        Tool.objects.published()
-        # From the takes revised in the period (their updated_at index): a quiet
-        # week reads a few tools, not every published one.
-        .filter(pk__in=_revised(since, until).values("tool_id"))
-        .exclude(pk__in=new_comparisons.values("tool_a_id"))
-        .exclude(pk__in=new_comparisons.values("tool_b_id"))
-        .exclude(pk__in=new_comparisons.exclude(tool_c=None).values("tool_c_id"))
-        .exclude(pk__in=new_comparisons.exclude(tool_d=None).values("tool_d_id"))
-        .annotate(last_reported=_last_reported())
-        .filter(Exists(unreported))
+def _changed_tool_ids(since, until, compared: set[int], reported: dict) -> list[int]:
+    """Published tools, by name, with takes added or revised in the period after any
+    issue reported them (reported: _last_reported()), leaving out the tools of
+    this issue's new comparisons (compared, ids): one query, a second one only
+    when an issue ending after since reported some of them (an overlapping --since)."""
+    # From the takes revised in the period (their updated_at index): a quiet week
+    # reads a few tools, not every published one.
+    revised = _revised(since, until)
+    ids = [
+        pk
+        for pk in Tool.objects.published()
+        .filter(pk__in=revised.values("tool_id"))
         .order_by("name")
         .values_list("pk", flat=True)
+        if pk not in compared
+    ]
+    # An overlapping --since must not announce the same revision twice.
+    seen = [pk for pk in ids if pk in reported]
+    if not seen:
+        return ids
+    last_revised = dict(
+        revised.filter(tool_id__in=seen)
+        .values("tool_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("tool_id", "last")
     )
+    return [pk for pk in ids if pk not in reported or last_revised[pk] > reported[pk]]
 
 
 def _load_takes(tools: list[Tool]) -> None:
@@ -264,16 +277,15 @@ def _load_takes(tools: list[Tool]) -> None:
     prefetch_related_objects(tools, Prefetch("takes", queryset=takes))
 
 
-def _shown_changed_tools(pks: list[int]) -> list[Tool]:
-    """The shown updated tools by name, with when an issue last reported each: one query."""
+def _shown_changed_tools(pks: list[int], reported: dict) -> list[Tool]:
+    """The shown updated tools by name, each with last_reported (when an issue last
+    reported it, from _last_reported(), or None): one query."""
     if not pks:
         return []
-    return list(
-        Tool.objects.filter(pk__in=pks)
-        .only(*TOOL_FIELDS)
-        .annotate(last_reported=_last_reported())
-        .order_by("name")
-    )
+    tools = list(Tool.objects.filter(pk__in=pks).only(*TOOL_FIELDS).order_by("name"))
+    for tool in tools:
+        tool.last_reported = reported.get(tool.pk)
+    return tools
 
 
 def _changes(tools: list[Tool], since, until) -> list[ChangedTool]:

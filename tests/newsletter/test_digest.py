@@ -23,8 +23,10 @@ from verdicts.models import Call, CommunityVote
 pytestmark = pytest.mark.django_db
 
 WEEK_AGO = timedelta(days=7)
-# Composing an issue: the covered comparisons' and tools' ids, then the shown rows.
-DIGEST_QUERIES = 6
+# Composing an issue: the newest issue, the new comparisons (ids and tool ids),
+# the tools issues ending after the period's start reported, the changed tools'
+# ids, then the shown comparisons, tools and takes.
+DIGEST_QUERIES = 7
 
 
 def backdate(obj, **fields):
@@ -121,6 +123,32 @@ def test_an_overlapping_since_does_not_announce_the_same_revision_twice():
 
     [changed] = compose_week().changed
     assert changed.tool == tool
+
+
+@pytest.mark.parametrize("slot", ["tool_a", "tool_b", "tool_c", "tool_d"])
+def test_an_overlapping_since_leaves_out_what_an_earlier_issue_compared(
+    django_assert_num_queries, slot
+):
+    make_subscriber()
+    first, second = make_persona(name="Builder"), make_persona(name="Skeptic")
+    slots = {
+        name: make_tool(name=f"Tool {name}") for name in ("tool_a", "tool_b", "tool_c", "tool_d")
+    }
+    reported = slots[slot]
+    make_take(reported, first)
+    make_comparison(*slots.values())
+    digest.publish(compose_week())
+    # The issue announced the comparison, so its tools' takes were reported.
+    assert compose_week().is_empty
+
+    make_take(reported, second)
+
+    # No comparison to show (one query fewer), but one more for when the tools
+    # an issue of the overlap reported were last revised.
+    with django_assert_num_queries(DIGEST_QUERIES):
+        [changed] = compose_week().changed
+    assert changed.tool == reported
+    assert [take.persona for take in changed.revised_takes] == [second]
 
 
 def test_the_subject_names_the_iso_week_and_the_lead_comparison():

@@ -170,12 +170,12 @@ def test_the_cap_is_a_setting(settings):
 
 
 @pytest.mark.parametrize(("tools", "comparisons"), [(30, 10), (400, 150)])
-def test_composing_a_capped_issue_runs_six_queries_at_any_size(
+def test_composing_a_capped_issue_runs_seven_queries_at_any_size(
     django_assert_num_queries, tools, comparisons
 ):
     fill(tools=tools, comparisons=comparisons)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         news = compose_week()
         digest.render(news)
 
