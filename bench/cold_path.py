@@ -101,6 +101,8 @@ PAGES = {
     "admin takes": "/admin/verdicts/take/",
     "admin takes, one reviewer": "/admin/verdicts/take/?persona__id__exact=2",
     "admin takes, skips": "/admin/verdicts/take/?call__exact=skip",
+    "admin categories": "/admin/verdicts/category/",
+    "admin reviewers": "/admin/verdicts/persona/",
     "admin comparisons": "/admin/comparisons/comparison/",
     "admin comparisons, drafts": "/admin/comparisons/comparison/?is_published__exact=0",
     "admin subscribers": "/admin/newsletter/subscriber/",
@@ -111,6 +113,13 @@ PAGES = {
     "admin subscribers, followed only": (
         "/admin/newsletter/subscriber/?digest_scope__exact=followed"
     ),
+    "admin follows": "/admin/newsletter/follow/",
+    "admin follows, unconfirmed": "/admin/newsletter/follow/?confirmed_at__isempty=1",
+    "admin follows, of categories": "/admin/newsletter/follow/?tool__isempty=1",
+    "admin follows, one category": "/admin/newsletter/follow/?category__id__exact=1",
+    "admin verified votes": "/admin/newsletter/verifiedvote/",
+    "admin verified votes, skips": "/admin/newsletter/verifiedvote/?call__exact=skip",
+    "admin verified votes, one tool": "/admin/newsletter/verifiedvote/?tool=smolvm",
     "admin deliveries": "/admin/newsletter/delivery/",
     "admin deliveries, failed": "/admin/newsletter/delivery/?status__exact=failed",
     # Issue 2: the newest at seed size (60 readers), one of ten at scale; the

@@ -1,5 +1,6 @@
 """Fill the database to benchmark scale: tools, takes, comparisons, votes and the
-newsletter (subscribers, issues, a delivery per subscriber and issue).
+newsletter (subscribers, their follows and verified votes, issues, a delivery per
+subscriber and issue).
 
 A script of the benchmark (bench/run.py runs it), not a command of the site:
 `python -m bench.fill_benchmark_data [--tools N] [--votes N] …` with the
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from comparisons.models import Comparison, tools_key
 from newsletter import delivery_counts
-from newsletter.models import Delivery, Issue, Subscriber, Suppression
+from newsletter.models import Delivery, Follow, Issue, Subscriber, Suppression, VerifiedVote
 from pagecache.models import bump_version
 from shiporskip.lib.markdown import render_markdown
 from verdicts import search_index
@@ -268,6 +269,7 @@ class Filler:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        self._follows_and_verified_votes(rng, reader_ids, now)
         delivered = 0
         S = Delivery.Status
         for n in range(issues):
@@ -304,6 +306,39 @@ class Filler:
             _insert(Delivery._meta.db_table, columns, rows)
             delivered += len(rows)
         return len(reader_ids), delivered
+
+    def _follows_and_verified_votes(self, rng, reader_ids, now):
+        """Of the published tools and the categories (the seed's too, so a seed-size
+        newsletter gets them): one reader in 4 follows a tool, one in 12 a category,
+        one follow in 40 still unconfirmed; one reader in 3 votes as a verified
+        reader on three tools, the tools' stored verified tallies counted to match."""
+        tool_ids = list(Tool.objects.published().order_by("pk").values_list("pk", flat=True))
+        category_ids = list(Category.objects.order_by("pk").values_list("pk", flat=True))
+        follows, votes, tallies = [], [], Counter()
+        for n, reader_id in enumerate(reader_ids):
+            confirmed = None if n % 40 == 0 else now
+            if n % 4 == 0 and tool_ids:
+                follows.append((reader_id, rng.choice(tool_ids), None, now, confirmed))
+            if n % 12 == 5 and category_ids:
+                follows.append((reader_id, None, rng.choice(category_ids), now, confirmed))
+            if n % 3 == 1:
+                for tool_id in rng.sample(tool_ids, min(3, len(tool_ids))):
+                    call = rng.choice(Call.values)
+                    votes.append((reader_id, tool_id, call, now, now))
+                    tallies[tool_id, call] += 1
+        columns = ["subscriber_id", "tool_id", "category_id", "created_at", "confirmed_at"]
+        _insert(Follow._meta.db_table, columns, follows)
+        columns = ["subscriber_id", "tool_id", "call", "created_at", "updated_at"]
+        _insert(VerifiedVote._meta.db_table, columns, votes)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Tool._meta.db_table} SET verified_ship_votes = verified_ship_votes + %s,"
+                " verified_skip_votes = verified_skip_votes + %s WHERE id = %s",
+                [
+                    (tallies[tool_id, Call.SHIP], tallies[tool_id, Call.SKIP], tool_id)
+                    for tool_id in {tool_id for tool_id, _ in tallies}
+                ],
+            )
 
     @staticmethod
     def _delivery_status(rng, newest):

@@ -4,7 +4,8 @@ categories here, and look at readers' community votes."""
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -259,13 +260,23 @@ class TakeAdmin(SaveConflictMixin, MarkdownPreviewMixin, SimpleHistoryAdmin, Lar
 
 
 @admin.register(Category)
-class CategoryAdmin(SaveConflictMixin, admin.ModelAdmin):
+class CategoryAdmin(SaveConflictMixin, LargeListAdmin):
     form = SlugFromNameForm
     list_display = ["name", "slug", "tool_count"]
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(tool_total=Count("tools"))
+        # A count per listed category from the category_id index, not a join of
+        # every tool grouped by category: the list's two COUNT queries then read
+        # the category table alone (Django leaves an unused subquery out of them).
+        tools = (
+            Tool.objects.filter(category=OuterRef("pk"))
+            .order_by()
+            .values("category")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(tool_total=Coalesce(Subquery(tools), 0))
 
     @admin.display(description="Tools", ordering="tool_total")
     def tool_count(self, category):
@@ -273,7 +284,7 @@ class CategoryAdmin(SaveConflictMixin, admin.ModelAdmin):
 
 
 @admin.register(Persona)
-class PersonaAdmin(SaveConflictMixin, admin.ModelAdmin):
+class PersonaAdmin(SaveConflictMixin, LargeListAdmin):
     form = SlugFromNameForm
     list_display = ["position", "name", "motto"]
     list_display_links = ["name"]

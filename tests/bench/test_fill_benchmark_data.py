@@ -3,9 +3,10 @@ bench/cold_path.py, bench/search.py) starts by running it."""
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, Q
 
-from newsletter.models import Delivery, Issue, Subscriber
-from verdicts.models import Category, CommunityVote, Take, Tool
+from newsletter.models import Delivery, Follow, Issue, Subscriber, VerifiedVote
+from verdicts.models import Call, Category, CommunityVote, Take, Tool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +40,25 @@ def test_a_small_fill_adds_every_kind_of_row_with_consistent_tallies(capsys):
     newest = Issue.objects.order_by("-period_until").first()
     assert newest.sent_count + newest.pending_count + newest.failed_count <= 400
     assert newest.pending_count > 0 and newest.sent_at is None
+    assert_follows_and_verified_votes(readers=400)
     assert "Added 30 tools" in capsys.readouterr().out
+
+
+def assert_follows_and_verified_votes(readers):
+    """Follows of tools and of categories, a few unconfirmed, and verified votes
+    whose tools' stored tallies match a count of the rows."""
+    follows = Follow.objects.all()
+    assert follows.filter(tool__isnull=False).count() == readers // 4
+    assert follows.filter(category__isnull=False).count() == len(range(5, readers, 12))
+    assert follows.filter(confirmed_at__isnull=True).exists()
+    assert follows.filter(confirmed_at__isnull=False).exists()
+    assert VerifiedVote.objects.count() == 3 * len(range(1, readers, 3))
+    counted = Tool.objects.annotate(
+        ship=Count("verified_votes", filter=Q(verified_votes__call=Call.SHIP)),
+        skip=Count("verified_votes", filter=Q(verified_votes__call=Call.SKIP)),
+    ).values_list("verified_ship_votes", "verified_skip_votes", "ship", "skip")
+    assert [row for row in counted if row[:2] != row[2:]] == []
+    assert any(ship + skip for _, _, ship, skip in counted)
 
 
 def test_the_cold_paths_seed_newsletter_adds_only_newsletter_rows(capsys):
@@ -54,5 +73,6 @@ def test_the_cold_paths_seed_newsletter_adds_only_newsletter_rows(capsys):
     assert (Tool.objects.count(), Category.objects.count()) == (tools, categories)
     assert Subscriber.objects.count() == 60
     assert Issue.objects.count() == 2 and Delivery.objects.count() == 120
+    assert_follows_and_verified_votes(readers=60)
     call_command("recount_delivery_counts", "--check")
     call_command("recount_panel_tallies", "--check")

@@ -53,8 +53,32 @@ def test_the_category_list_counts_tools(editor_client):
     make_category(name="Empty")
     make_tool(category=agents)
     make_tool(category=agents)
+    make_tool(category=agents, is_published=False)  # drafts count too
     text = text_of(editor_client.get("/admin/verdicts/category/").content.decode())
-    assert_in_order(text, ["Agents", "agents", "2", "Empty", "empty", "0"])
+    assert_in_order(text, ["Agents", "agents", "3", "Empty", "empty", "0"])
+    # Sorted by the Tools column (the third), fewest first.
+    text = text_of(editor_client.get("/admin/verdicts/category/?o=3").content.decode())
+    assert_in_order(text, ["Empty", "empty", "0", "Agents", "agents", "3"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("categories", [2, 12])
+def test_the_category_list_runs_the_same_queries_at_any_size(
+    editor_client, django_assert_num_queries, categories
+):
+    for n in range(categories):
+        category = make_category(name=f"Category {n:02d}")
+        for _ in range(n % 3 + 1):
+            make_tool(category=category)
+
+    # Session, user, the editor's user and group permissions, the capped count
+    # and the page (each count a subquery of the category_id index, never a
+    # join of every tool).
+    with django_assert_num_queries(6):
+        response = editor_client.get("/admin/verdicts/category/")
+
+    text = text_of(response.content.decode())
+    assert_in_order(text, [f"Category {categories - 1:02d}", str((categories - 1) % 3 + 1)])
 
 
 @pytest.mark.django_db
