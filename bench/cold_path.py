@@ -47,7 +47,7 @@ VOTES = os.environ.get("BENCH_COLD_VOTES", "1000000")
 COMPARISONS = os.environ.get("BENCH_COLD_COMPARISONS", "5000")
 # Newsletter rows of the seed database: 60 readers, 2 issues, nothing else added.
 SEED_NEWSLETTER = [
-    "--tools", "0", "--votes", "0", "--comparisons", "0", "--categories", "0",
+    "--tools", "0", "--votes", "300", "--comparisons", "0", "--categories", "0",
     "--subscribers", "60", "--issues", "2",
 ]  # fmt: skip
 TARGET = 2.0
@@ -179,8 +179,9 @@ def prepare(env_for, kept: Path | None = None) -> None:
         _run([python, "manage.py", "migrate", "--noinput"], env)
         _run([python, "manage.py", "createcachetable"], env)
         _run([python, "manage.py", "loadseed"], env)
-    # The seed database gets a seed-size newsletter (no seed fixture has one), so
-    # the admin's newsletter lists show full pages at both sizes.
+    # The seed database gets a seed-size newsletter and 300 community votes on
+    # its six tools (no seed fixture has either), so the admin's newsletter and
+    # vote lists show full pages at both sizes.
     _run([python, "-m", "bench.fill_benchmark_data", *SEED_NEWSLETTER], env_for("seed"))
     log("Filling the scale database (a few minutes)…")
     fill = [python, "-m", "bench.fill_benchmark_data", "--tools", TOOLS, "--votes", VOTES]

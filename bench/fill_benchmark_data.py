@@ -130,7 +130,12 @@ class Filler:
             recount_panels(Tool.objects.filter(slug__startswith="bench-"), fix=True)
             recount_list_counts(fix=True)
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
-            tallies = self._votes(rng, tool_ids, votes, now)
+            # A fill without tools of its own (a seed-size newsletter) votes on
+            # the tools already published.
+            voted = tool_ids or list(
+                Tool.objects.published().order_by("pk").values_list("pk", flat=True)
+            )
+            tallies = self._votes(rng, voted, votes, now) if votes else {}
             subscribers, deliveries = self._newsletter(rng, *newsletter, now)
             # Raw inserts bypass the search index's save hooks: rebuild it whole.
             search_index.rebuild()
@@ -226,8 +231,8 @@ class Filler:
         _insert(CommunityVote._meta.db_table, self._vote_columns, rows)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = %s, "
-                "community_skip_votes = %s WHERE id = %s",
+                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = community_ship_votes"
+                " + %s, community_skip_votes = community_skip_votes + %s WHERE id = %s",
                 [(ship, skip, tool_id) for tool_id, (ship, skip) in tallies.items()],
             )
         return tallies

@@ -73,6 +73,12 @@ def test_the_cold_paths_seed_newsletter_adds_only_newsletter_rows(capsys):
     assert (Tool.objects.count(), Category.objects.count()) == (tools, categories)
     assert Subscriber.objects.count() == 60
     assert Issue.objects.count() == 2 and Delivery.objects.count() == 120
+    # Community votes on the seed's own tools, their stored tallies counted to match.
+    assert CommunityVote.objects.count() == 300
+    for tool in Tool.objects.all():
+        stored = (tool.community_ship_votes, tool.community_skip_votes)
+        recounted = CommunityVote.objects.recount(tool)
+        assert stored == (recounted.ship, recounted.skip) != (0, 0)
     assert_follows_and_verified_votes(readers=60)
     call_command("recount_delivery_counts", "--check")
     call_command("recount_panel_tallies", "--check")
