@@ -130,11 +130,10 @@ class Filler:
             recount_panels(Tool.objects.filter(slug__startswith="bench-"), fix=True)
             recount_list_counts(fix=True)
             pairs = self._comparisons(rng, tool_ids, comparisons, now)
-            # A fill without tools of its own (a seed-size newsletter) votes on
-            # the tools already published.
-            voted = tool_ids or list(
-                Tool.objects.published().order_by("pk").values_list("pk", flat=True)
-            )
+            # On every published tool, the seed's too: the admin's vote list for
+            # one seed tool shows a page of votes at any size, and a fill without
+            # tools of its own (a seed-size newsletter) still adds votes.
+            voted = list(Tool.objects.published().order_by("pk").values_list("pk", flat=True))
             tallies = self._votes(rng, voted, votes, now) if votes else {}
             subscribers, deliveries = self._newsletter(rng, *newsletter, now)
             # Raw inserts bypass the search index's save hooks: rebuild it whole.
