@@ -118,7 +118,7 @@ def test_composing_the_digest_costs_the_same_for_pairs_and_fours(django_assert_n
         make_comparison(*members)
         make_take(make_tool(), persona)  # an updated verdict outside any comparison
     # As any capped issue composes (tests/newsletter/test_digest_cap.py).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         news = digest.compose(timezone.now() - timedelta(days=7), timezone.now())
         digest.render(news)
     assert [len(comparison.tools) for comparison in news.comparisons] == [tools] * 3
