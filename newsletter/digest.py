@@ -150,8 +150,10 @@ def default_since(now: datetime) -> datetime:
 def compose(since: datetime, until: datetime, max_items: int | None = None) -> Digest:
     """Everything new in (since, until], the first max_items (default
     DIGEST_MAX_ITEMS) comparisons and updated verdicts loaded to be shown, the
-    rest only counted: seven queries, whatever the size (panels are stored columns;
-    an eighth when an overlapping --since finds tools an earlier issue reported)."""
+    rest only counted: at most seven queries, whatever the size (panels are stored
+    columns; one more when an overlapping --since finds tools an earlier issue
+    reported). The new comparisons' and changed tools' ids are read whole, once:
+    the issue covers them all."""
     if max_items is None:
         max_items = settings.DIGEST_MAX_ITEMS
     follows_issue_pk = _newest_issue_pk()
