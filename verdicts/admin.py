@@ -4,8 +4,7 @@ categories here, and look at readers' community votes."""
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -15,6 +14,7 @@ from shiporskip.lib.admin_conflicts import SaveConflictMixin
 from shiporskip.lib.admin_lists import LargeListAdmin
 from shiporskip.lib.admin_markdown import MarkdownPreviewMixin, rendered_preview
 from verdicts.admin_actions import publish_selected, unpublish_selected
+from verdicts.list_counts import categories_with_all_tool_counts
 from verdicts.models import Category, CommunityVote, Persona, Take, Tool
 from verdicts.slugs import slug_from_name
 from verdicts.vocabulary import Verdict
@@ -266,21 +266,8 @@ class CategoryAdmin(SaveConflictMixin, LargeListAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        # The stored count of published tools (verdicts/list_counts.py) plus the
-        # drafts, counted from the (category, is_published) index: a few rows
-        # per category, where a join of every tool grew with the catalogue.
-        drafts = (
-            Tool.objects.filter(category=OuterRef("pk"), is_published=False)
-            .order_by()
-            .values("category")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(tool_total=F("listed_tools") + Coalesce(Subquery(drafts), 0))
-        )
+        # Not a join of every tool grouped by category: it grew with the catalogue.
+        return categories_with_all_tool_counts(super().get_queryset(request))
 
     @admin.display(description="Tools", ordering="tool_total")
     def tool_count(self, category):

@@ -61,6 +61,17 @@ def categories_with_tool_counts(categories):
     return categories.annotate(tool_count=_count_expression("listed_tools", scheduled))
 
 
+def categories_with_all_tool_counts(categories):
+    """`categories` annotated with `tool_total`, every tool in the category (drafts,
+    scheduled and live), as the admin's list shows it: the stored count of
+    published tools plus the drafts (few, from the (category, is_published)
+    index). One query, however many tools."""
+    from verdicts.models import Tool
+
+    drafts = Tool.objects.filter(category=OuterRef("pk"), is_published=False)
+    return categories.annotate(tool_total=F("listed_tools") + _count(drafts))
+
+
 def personas_with_verdict_counts(personas):
     """`personas` annotated with `verdicts` and `ships`: their takes (and ship
     calls) on tools readers see now, as /reviewers/ shows them. One query."""
