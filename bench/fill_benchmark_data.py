@@ -16,7 +16,7 @@ import os
 import random
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 import django
@@ -69,6 +69,17 @@ def _insert(table, columns, rows):
         for start in range(0, len(rows), BATCH):
             batch = [tuple(map(_db_value, row)) for row in rows[start : start + BATCH]]
             cursor.executemany(sql, batch)
+
+
+def _add_to_tallies(kind: str, tallies: dict[int, list[int]]) -> None:
+    """Add {tool id: [ship, skip]} to the tools' stored `kind` ("community" or
+    "verified") tallies, as the raw inserts of those votes bypass the receivers."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Tool._meta.db_table} SET {kind}_ship_votes = {kind}_ship_votes + %s,"
+            f" {kind}_skip_votes = {kind}_skip_votes + %s WHERE id = %s",
+            [(ship, skip, tool_id) for tool_id, (ship, skip) in tallies.items()],
+        )
 
 
 class FillError(Exception):
@@ -228,12 +239,7 @@ class Filler:
                 _insert(CommunityVote._meta.db_table, self._vote_columns, rows)
                 rows = []
         _insert(CommunityVote._meta.db_table, self._vote_columns, rows)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {Tool._meta.db_table} SET community_ship_votes = community_ship_votes"
-                " + %s, community_skip_votes = community_skip_votes + %s WHERE id = %s",
-                [(ship, skip, tool_id) for tool_id, (ship, skip) in tallies.items()],
-            )
+        _add_to_tallies("community", tallies)
         return tallies
 
     _vote_columns = ["tool_id", "call", "visitor_key", "created_at", "updated_at"]
@@ -318,7 +324,7 @@ class Filler:
         reader on three tools, the tools' stored verified tallies counted to match."""
         tool_ids = list(Tool.objects.published().order_by("pk").values_list("pk", flat=True))
         category_ids = list(Category.objects.order_by("pk").values_list("pk", flat=True))
-        follows, votes, tallies = [], [], Counter()
+        follows, votes, tallies = [], [], defaultdict(lambda: [0, 0])
         for n, reader_id in enumerate(reader_ids):
             confirmed = None if n % 40 == 0 else now
             if n % 4 == 0 and tool_ids:
@@ -329,20 +335,12 @@ class Filler:
                 for tool_id in rng.sample(tool_ids, min(3, len(tool_ids))):
                     call = rng.choice(Call.values)
                     votes.append((reader_id, tool_id, call, now, now))
-                    tallies[tool_id, call] += 1
+                    tallies[tool_id][0 if call == Call.SHIP else 1] += 1
         columns = ["subscriber_id", "tool_id", "category_id", "created_at", "confirmed_at"]
         _insert(Follow._meta.db_table, columns, follows)
         columns = ["subscriber_id", "tool_id", "call", "created_at", "updated_at"]
         _insert(VerifiedVote._meta.db_table, columns, votes)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {Tool._meta.db_table} SET verified_ship_votes = verified_ship_votes + %s,"
-                " verified_skip_votes = verified_skip_votes + %s WHERE id = %s",
-                [
-                    (tallies[tool_id, Call.SHIP], tallies[tool_id, Call.SKIP], tool_id)
-                    for tool_id in {tool_id for tool_id, _ in tallies}
-                ],
-            )
+        _add_to_tallies("verified", tallies)
 
     @staticmethod
     def _delivery_status(rng, newest):
