@@ -119,6 +119,13 @@ def is_close(term: str, name: str) -> int | None:
     return min((d for d in distances if d is not None), default=None)
 
 
+def _rows(sql: str, params) -> list[tuple]:
+    """Every row `sql` returns with `params`, as tuples: the engines' raw queries."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class Engine:
     def close_names(self, terms, limit):
         bounds = [(term.casefold(), allowed_typos(term)) for term in terms if allowed_typos(term)]
@@ -238,9 +245,7 @@ class SQLiteEngine(Engine):
             ORDER BY best.name_hit DESC, best.text_rank, lower(d.name), best.tool_id
         """  # noqa: S608 - formats in constants only; input goes as params
         params = [*text_params, names, names or '""', WINDOW, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [tool_id for (tool_id,) in cursor.fetchall()]
+        return [tool_id for (tool_id,) in _rows(sql, params)]
 
     def snippets(self, query, tool_ids):
         if not tool_ids:
@@ -257,9 +262,7 @@ class SQLiteEngine(Engine):
             WHERE d.tool_id IN ({", ".join(["%s"] * len(tool_ids))})
         """  # noqa: S608 - formats in constants and placeholders only
         params = [f"{{{' '.join(OWN_TEXT)}}} : ({any_word})", any_word, *tool_ids]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return dict(cursor.fetchall())
+        return dict(_rows(sql, params))
 
     def close_name_candidates(self, terms):
         prefixes = " OR ".join(f"{_fts_string(term[:2])} *" for term in terms)
@@ -271,9 +274,7 @@ class SQLiteEngine(Engine):
             SELECT d.tool_id, d.name
             FROM candidates c JOIN verdicts_searchdocument d ON d.tool_id = c.tool_id
         """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [f"name : ({prefixes})", CANDIDATES])
-            return list(cursor.fetchall())
+        return _rows(sql, [f"name : ({prefixes})", CANDIDATES])
 
 
 def _like_escape(text: str) -> str:
@@ -328,9 +329,7 @@ class PostgreSQLEngine(Engine):
             ORDER BY best.name_hit DESC, best.text_rank DESC, lower(best.name), best.tool_id
         """  # noqa: S608 - formats in constants only; input goes as params
         params = [text, text, text, text, WINDOW, like, WINDOW, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [tool_id for (tool_id,) in cursor.fetchall()]
+        return [tool_id for (tool_id,) in _rows(sql, params)]
 
     def snippets(self, query, tool_ids):
         if not tool_ids:
@@ -347,9 +346,7 @@ class PostgreSQLEngine(Engine):
         """  # noqa: S608 - formats in constants only; input goes as params
         any_word = " or ".join(f'"{text}"' for text in snippet_items(query))
         params = [any_word, any_word, self.HEADLINE, self.HEADLINE, list(tool_ids)]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return dict(cursor.fetchall())
+        return dict(_rows(sql, params))
 
     def close_name_candidates(self, terms):
         # The same rule as SQLite's: names with a word that starts with a term's
@@ -367,6 +364,4 @@ class PostgreSQLEngine(Engine):
             SELECT d.tool_id, d.name FROM verdicts_searchdocument d
             WHERE {where} ORDER BY d.tool_id DESC LIMIT %s
         """  # noqa: S608 - formats in constants only; input goes as params
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*patterns, CANDIDATES])
-            return list(cursor.fetchall())
+        return _rows(sql, [*patterns, CANDIDATES])
